@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import Logging
+import PatronEngine
+import PatronStore
+import Prometheus
+import ServiceLifecycle
+
+/// Wires the whole HTTP application from one configuration and an opened database.
+public func buildApplication(
+    configuration: PatronConfiguration, database: Database, metrics: PrometheusCollectorRegistry? = nil,
+    logger: Logger = Logger(label: "patron"), clock: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable () async -> Void = {}
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, database: database, metrics: metrics, clock: clock)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Patron"),
+        onServerRunning: { _ in await onServerRunning() },
+        logger: logger)
+    app.addServices(DatabaseService(database: database), MaintenanceService(database: database, clock: clock))
+    app.beforeServerStarts {
+        let applied = try await Migrator.migrate(database)
+        if !applied.isEmpty { logger.info("migrated", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
+    }
+    return app
+}
+
+public func buildRouter(
+    configuration: PatronConfiguration, database: Database, metrics: PrometheusCollectorRegistry?,
+    clock: @escaping @Sendable () -> Date
+) -> Router<PatronRequestContext> {
+    let router = Router(context: PatronRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    let keys = APIKeyCache(database: database)
+    let ingestor = Ingestor(database: database, clock: clock)
+    let writes = WriteEndpoint(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes)
+    OperationsController(database: database, metrics: metrics).add(to: router)
+    router.addRoutes(APIController(database: database, writes: writes, keys: keys).routes, atPath: "/api/v1")
+    router.addRoutes(SegmentController(ingestor: ingestor, keys: keys).routes, atPath: "/v1")
+    router.addRoutes(
+        ShopifyWebhookController(
+            database: database, ingestor: ingestor, secrets: WebhookSecretCache(database: database),
+            maxBodyBytes: configuration.maxBodyBytes
+        ).routes, atPath: "/webhooks/shopify")
+    return router
+}
+
+/// Keeps the database engine's machinery (PostgreSQL pool) running for the life of the server.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try await database.engine.run()
+        await database.engine.close()
+    }
+}
+
+/// Periodic housekeeping: expired idempotency keys.
+struct MaintenanceService: Service {
+    let database: Database
+    let clock: @Sendable () -> Date
+
+    func run() async throws {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+            if Task.isCancelled { break }
+            try? await IdempotencyRepository.purge(in: database, now: clock())
+        }
+    }
+}

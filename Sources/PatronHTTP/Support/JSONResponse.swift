@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PatronCore
+
+extension Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: value.serializedBytes(), status: status)
+    }
+
+    static func json(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension Request {
+    /// The raw body, at most `limit` bytes (413 problem beyond).
+    func rawBody(limit: Int) async throws -> [UInt8] {
+        do {
+            let buffer = try await body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem.tooLarge(limit: limit)
+        }
+    }
+
+    /// The body parsed as JSON, after checking the content type.
+    func jsonBody(limit: Int) async throws -> JSONValue {
+        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
+            !contentType.lowercased().contains("+json")
+        {
+            throw Problem(
+                status: .unsupportedMediaType, title: "Unsupported media type",
+                detail: "send the body as application/json, not \(contentType)",
+                errors: [FieldError(field: "Content-Type", message: "expected application/json")])
+        }
+        let bytes = try await rawBody(limit: limit)
+        do {
+            return try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw Problem.malformed(error)
+        }
+    }
+
+    func queryText(_ name: String) -> String? {
+        guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
+        return String(value)
+    }
+}

@@ -1,0 +1,91 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// SQLite in WAL mode: one writer connection behind a FIFO lock (every write is `BEGIN IMMEDIATE`),
+/// and a small pool of reader connections that see committed snapshots while the writer works.
+public final class SQLiteEngine: DatabaseEngine {
+    public let kind = DatabaseKind.sqlite
+    let writer: SQLiteConnection
+    let writeLock = AsyncLock()
+    let readers: ResourcePool<SQLiteConnection>
+    let readerConnections: [SQLiteConnection]
+    let logger: Logger
+
+    init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+        self.writer = writer
+        self.readerConnections = readers
+        self.readers = ResourcePool(readers)
+        self.logger = logger
+    }
+
+    public static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteEngine {
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let sql = writer.sql(queryLogLevel: nil)
+        // synchronous=NORMAL in WAL mode survives a process crash (SIGKILL) with every commit intact;
+        // only an OS crash or power loss can lose the last transactions.
+        for pragma in [
+            "PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
+        ] {
+            try await sql.raw(SQLQueryString(pragma)).run()
+        }
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await reader.sql(queryLogLevel: nil).raw("PRAGMA busy_timeout = 15000").run()
+            try await reader.sql(queryLogLevel: nil).raw("PRAGMA cache_size = -32768").run()
+            readers.append(reader)
+        }
+        return SQLiteEngine(writer: writer, readers: readers, logger: logger)
+    }
+
+    public func write<T: Sendable>(lockKey: Int64?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let sql = writer.sql(queryLogLevel: nil)
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await readers.with { connection in
+            let sql = connection.sql(queryLogLevel: nil)
+            try await sql.raw("BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func run() async throws {
+        try await gracefulSleepForever()
+    }
+
+    public func close() async {
+        for reader in readerConnections { try? await reader.close() }
+        try? await writer.close()
+    }
+}
+
+/// Sleeps until the task is cancelled, then returns normally.
+func gracefulSleepForever() async throws {
+    while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(3600))
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import PatronCore
+import SQLKit
+
+/// The credentials of a store, shown once at creation; only hashes of the keys are kept.
+public struct StoreCredentials: Sendable {
+    public let id: Int64
+    public let name: String
+    public let secretKey: String
+    public let writeKey: String
+    public let webhookSecret: String
+}
+
+public struct StoreSummary: Sendable {
+    public let id: Int64
+    public let name: String
+    public let createdAt: Date
+    public let webhookSecret: String
+}
+
+public enum APIKeyKind: String, Sendable {
+    case secret
+    case write
+
+    var prefix: String { self == .secret ? "sk_" : "wk_" }
+}
+
+public enum StoreRepository {
+    public static func create(name: String, in database: Database, now: Date = Date()) async throws -> StoreCredentials {
+        let secretKey = APIKeyKind.secret.prefix + KeyGenerator.random(bytes: 24)
+        let writeKey = APIKeyKind.write.prefix + KeyGenerator.random(bytes: 18)
+        let webhookSecret = "whsec_" + KeyGenerator.random(bytes: 24)
+        let created = Timestamp.milliseconds(now)
+        let id = try await database.write { sql in
+            let row = try await sql.raw(
+                """
+                INSERT INTO stores (name, webhook_secret, created_at) VALUES (\(bind: name), \(bind: webhookSecret), \(bind: created))
+                RETURNING id
+                """
+            ).first()
+            guard let id = try row?.int("id") else { throw StoreError.unexpected("store insert returned no id") }
+            for (kind, key) in [(APIKeyKind.secret, secretKey), (.write, writeKey)] {
+                try await sql.raw(
+                    """
+                    INSERT INTO api_keys (store_id, kind, key_hash, prefix, created_at)
+                    VALUES (\(bind: id), \(bind: kind.rawValue), \(bind: KeyGenerator.hash(key)), \(bind: String(key.prefix(10))), \(bind: created))
+                    """
+                ).run()
+            }
+            return id
+        }
+        return StoreCredentials(id: id, name: name, secretKey: secretKey, writeKey: writeKey, webhookSecret: webhookSecret)
+    }
+
+    public static func list(in database: Database) async throws -> [StoreSummary] {
+        try await database.read { sql in
+            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores ORDER BY id").all().map { row in
+                StoreSummary(
+                    id: try row.int("id"), name: try row.requiredText("name"),
+                    createdAt: Timestamp.date(milliseconds: try row.int("created_at")),
+                    webhookSecret: try row.requiredText("webhook_secret"))
+            }
+        }
+    }
+
+    public static func find(id: Int64, in database: Database) async throws -> StoreSummary? {
+        try await list(in: database).first { $0.id == id }
+    }
+
+    /// The store a key belongs to, if the key is live and of the expected kind.
+    public static func authenticate(key: String, kind: APIKeyKind, in database: Database) async throws -> Int64? {
+        guard key.hasPrefix(kind.prefix), key.utf8.count < 200 else { return nil }
+        let hash = KeyGenerator.hash(key)
+        return try await database.read { sql in
+            try await sql.raw(
+                "SELECT store_id FROM api_keys WHERE key_hash = \(bind: hash) AND kind = \(bind: kind.rawValue) AND revoked_at IS NULL"
+            ).first()?.int("store_id")
+        }
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .unexpected(let message): "storage error: \(message)"
+        }
+    }
+}
+
+public enum KeyGenerator {
+    static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    /// Random base62 text carrying `bytes` bytes of entropy from the system generator.
+    public static func random(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let length = Int((Double(bytes * 8) / log2(62.0)).rounded(.up))
+        return String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// Keys are long random strings, so one SHA-256 is the right hash (no stretching needed).
+    public static func hash(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,127 @@
+/// The schema, as ordered migrations. Portable SQL: times are BIGINT epoch milliseconds, JSON is TEXT,
+/// money is BIGINT minor units, so both engines share every query. `{ID}` is the one dialect-specific
+/// piece: an auto-incrementing 64-bit primary key.
+enum Schema {
+    static let migrations: [(version: Int64, name: String, statements: [String])] = [
+        (1, "store data model", storeDataModel)
+    ]
+
+    static let storeDataModel: [String] = [
+        """
+        CREATE TABLE stores (
+            id {ID}, name TEXT NOT NULL, webhook_secret TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE api_keys (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), kind TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)
+        """,
+        "CREATE INDEX api_keys_store ON api_keys (store_id)",
+        """
+        CREATE TABLE customers (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), external_id TEXT, email TEXT, email_key TEXT,
+            phone TEXT, first_name TEXT, last_name TEXT, country TEXT, time_zone TEXT, birthday TEXT,
+            tags TEXT NOT NULL DEFAULT '[]', properties TEXT NOT NULL DEFAULT '{}',
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, source_updated_at BIGINT,
+            UNIQUE (store_id, external_id))
+        """,
+        "CREATE INDEX customers_email ON customers (store_id, email_key)",
+        """
+        CREATE TABLE customer_aliases (
+            store_id BIGINT NOT NULL, anonymous_id TEXT NOT NULL, customer_id BIGINT NOT NULL,
+            created_at BIGINT NOT NULL, PRIMARY KEY (store_id, anonymous_id))
+        """,
+        "CREATE INDEX customer_aliases_customer ON customer_aliases (customer_id)",
+        """
+        CREATE TABLE consents (
+            id {ID}, store_id BIGINT NOT NULL, customer_id BIGINT NOT NULL, channel TEXT NOT NULL,
+            state TEXT NOT NULL, source TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX consents_customer ON consents (customer_id, channel, recorded_at)",
+        """
+        CREATE TABLE products (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), external_id TEXT NOT NULL, title TEXT,
+            description TEXT, category TEXT, product_type TEXT, vendor TEXT, url TEXT, image_url TEXT,
+            status TEXT NOT NULL DEFAULT 'active', tags TEXT NOT NULL DEFAULT '[]', currency TEXT,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, source_updated_at BIGINT,
+            UNIQUE (store_id, external_id))
+        """,
+        """
+        CREATE TABLE variants (
+            id {ID}, store_id BIGINT NOT NULL, product_id BIGINT NOT NULL REFERENCES products(id),
+            external_id TEXT NOT NULL, sku TEXT, title TEXT, options TEXT NOT NULL DEFAULT '{}', price BIGINT,
+            compare_at_price BIGINT, stock BIGINT, image_url TEXT, position BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL, UNIQUE (store_id, external_id))
+        """,
+        "CREATE INDEX variants_product ON variants (product_id)",
+        """
+        CREATE TABLE orders (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), external_id TEXT NOT NULL, number TEXT,
+            customer_id BIGINT, email TEXT, currency TEXT NOT NULL, placed_at BIGINT NOT NULL,
+            financial_status TEXT NOT NULL, fulfillment_status TEXT NOT NULL, cancelled_at BIGINT,
+            cancel_reason TEXT, subtotal BIGINT NOT NULL, discount_total BIGINT NOT NULL,
+            shipping_total BIGINT NOT NULL, tax_total BIGINT NOT NULL, total BIGINT NOT NULL,
+            discount_codes TEXT NOT NULL DEFAULT '[]', shipping_address TEXT, source_name TEXT,
+            tags TEXT NOT NULL DEFAULT '[]', is_placeholder BIGINT NOT NULL DEFAULT 0,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, source_updated_at BIGINT,
+            UNIQUE (store_id, external_id))
+        """,
+        "CREATE INDEX orders_customer ON orders (store_id, customer_id, placed_at)",
+        "CREATE INDEX orders_placed ON orders (store_id, placed_at)",
+        """
+        CREATE TABLE order_lines (
+            id {ID}, store_id BIGINT NOT NULL, order_id BIGINT NOT NULL REFERENCES orders(id),
+            position BIGINT NOT NULL, external_id TEXT, product_external_id TEXT, variant_external_id TEXT,
+            sku TEXT, title TEXT NOT NULL, quantity BIGINT NOT NULL, unit_price BIGINT NOT NULL,
+            discount BIGINT NOT NULL, tax BIGINT NOT NULL)
+        """,
+        "CREATE INDEX order_lines_order ON order_lines (order_id)",
+        """
+        CREATE TABLE refunds (
+            id {ID}, store_id BIGINT NOT NULL, external_id TEXT NOT NULL, order_external_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL, amount BIGINT NOT NULL, currency TEXT, reason TEXT,
+            line_items TEXT NOT NULL DEFAULT '[]', received_at BIGINT NOT NULL,
+            UNIQUE (store_id, external_id))
+        """,
+        "CREATE INDEX refunds_order ON refunds (store_id, order_external_id)",
+        """
+        CREATE TABLE shipments (
+            id {ID}, store_id BIGINT NOT NULL, external_id TEXT NOT NULL, order_external_id TEXT,
+            carrier TEXT, tracking_number TEXT, tracking_url TEXT, status TEXT, estimated_delivery_at BIGINT,
+            shipped_at BIGINT, delivered_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+            source_updated_at BIGINT, UNIQUE (store_id, external_id))
+        """,
+        "CREATE INDEX shipments_order ON shipments (store_id, order_external_id)",
+        """
+        CREATE TABLE shipment_events (
+            id {ID}, store_id BIGINT NOT NULL, shipment_id BIGINT NOT NULL REFERENCES shipments(id),
+            dedupe_key TEXT NOT NULL, status TEXT NOT NULL, occurred_at BIGINT NOT NULL, message TEXT,
+            location TEXT, UNIQUE (shipment_id, dedupe_key))
+        """,
+        """
+        CREATE TABLE events (
+            id {ID}, store_id BIGINT NOT NULL, customer_id BIGINT, anonymous_id TEXT, type TEXT NOT NULL,
+            message_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+            source TEXT NOT NULL, properties TEXT NOT NULL DEFAULT '{}', context TEXT NOT NULL DEFAULT '{}',
+            product_ids TEXT NOT NULL DEFAULT '[]', UNIQUE (store_id, message_id))
+        """,
+        "CREATE INDEX events_customer ON events (store_id, customer_id, occurred_at)",
+        "CREATE INDEX events_anonymous ON events (store_id, anonymous_id)",
+        """
+        CREATE TABLE idempotency_keys (
+            store_id BIGINT NOT NULL, idem_key TEXT NOT NULL, request_hash TEXT NOT NULL, status_code BIGINT,
+            response_body TEXT, created_at BIGINT NOT NULL, PRIMARY KEY (store_id, idem_key))
+        """,
+        "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)",
+        """
+        CREATE TABLE webhook_receipts (
+            store_id BIGINT NOT NULL, source TEXT NOT NULL, delivery_id TEXT NOT NULL, topic TEXT NOT NULL,
+            received_at BIGINT NOT NULL, PRIMARY KEY (store_id, source, delivery_id))
+        """,
+        """
+        CREATE TABLE data_requests (
+            id {ID}, store_id BIGINT NOT NULL, customer_id BIGINT, source TEXT NOT NULL, request_id TEXT,
+            subject TEXT NOT NULL, received_at BIGINT NOT NULL)
+        """,
+    ]
+}

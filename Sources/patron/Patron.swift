@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Patron: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patron",
+        abstract: "Patron: customer retention and post-purchase engagement for online stores.",
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self, DemoCommand.self, BenchCommand.self,
+        ])
+}

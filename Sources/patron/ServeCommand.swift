@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PatronHTTP
+import PatronStore
+import Prometheus
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP server (migrates the schema on start).")
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+    @Option(help: "Port to listen on (default: $PATRON_PORT or 8080).") var port: Int?
+    @Option(help: "Address to bind (default: $PATRON_HOST or 127.0.0.1).") var host: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = PatronConfiguration(
+            host: host ?? environment["PATRON_HOST"] ?? "127.0.0.1",
+            port: try port ?? environment["PATRON_PORT"].map(parsePort) ?? 8080,
+            databaseLocation: databaseOptions.location)
+        try await Server.run(configuration)
+    }
+}
+
+func parsePort(_ text: String) throws -> Int {
+    guard let port = Int(text), (0...65535).contains(port) else { throw UserError("PATRON_PORT must be a port number, got \(text)") }
+    return port
+}
+
+enum Server {
+    /// Bootstraps logging and metrics once per process and runs the application until stopped.
+    static func run(
+        _ configuration: PatronConfiguration, onServerRunning: @escaping @Sendable () async -> Void = {}
+    ) async throws {
+        let logger = bootstrapObservability()
+        let database = try await Database.open(configuration.databaseLocation, logger: logger)
+        let app = buildApplication(
+            configuration: configuration, database: database, metrics: metricsRegistry, logger: logger,
+            onServerRunning: onServerRunning)
+        try await app.runService()
+    }
+
+    nonisolated(unsafe) static var metricsRegistry: PrometheusCollectorRegistry?
+
+    static func bootstrapObservability() -> Logger {
+        if metricsRegistry == nil {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            metricsRegistry = registry
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                let level = ProcessInfo.processInfo.environment["PATRON_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                handler.logLevel = level ?? .info
+                return handler
+            }
+        }
+        return Logger(label: "patron")
+    }
+}
