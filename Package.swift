@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PatronStoreTests",
-            dependencies: ["PatronCore", "PatronStore"],
+            dependencies: ["PatronCore", "PatronStore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -123,6 +123,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

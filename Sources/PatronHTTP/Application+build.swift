@@ -63,10 +63,12 @@ struct MaintenanceService: Service {
     let clock: @Sendable () -> Date
 
     func run() async throws {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
-            if Task.isCancelled { break }
-            try? await IdempotencyRepository.purge(in: database, now: clock())
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(3600))
+                if Task.isCancelled { break }
+                try? await IdempotencyRepository.purge(in: database, now: clock())
+            }
         }
     }
 }

@@ -41,7 +41,8 @@ struct IngestBench: AsyncParsableCommand {
             "engine": .string(engine), "batchEventsPerSecond": .int(Int64(batch.rate)), "batchEvents": .int(Int64(batch.events)),
             "batchErrors": .int(Int64(batch.errors)), "singleRequestsPerSecond": .int(Int64(rate)),
             "singleRequests": .int(Int64(latency.count)), "singleErrors": .int(Int64(latency.errors)),
-            "p50Milliseconds": .double(latency.p50), "p99Milliseconds": .double(latency.p99), "maxMilliseconds": .double(latency.max),
+            "p50Milliseconds": .double(latency.p50), "p99Milliseconds": .double(latency.p99),
+            "maxMilliseconds": .double(latency.max),
         ]
         print(
             """
@@ -99,7 +100,8 @@ struct IngestBench: AsyncParsableCommand {
                 return
             }
             while let index = counter.next(below: bodies.count) {
-                let response = try? connection.send(method: "POST", path: "/api/v1/events/batch", headers: auth, body: bodies[index])
+                let response = try? connection.send(
+                    method: "POST", path: "/api/v1/events/batch", headers: auth, body: bodies[index])
                 if response?.0 != 200 { errors.add(1) }
             }
         }
@@ -107,7 +109,9 @@ struct IngestBench: AsyncParsableCommand {
         return (Double(batches * 1000) / elapsed, batches * 1000, errors.value)
     }
 
-    func measureSingles(auth: [(String, String)], runId: String) throws -> (count: Int, errors: Int, p50: Double, p99: Double, max: Double) {
+    func measureSingles(auth: [(String, String)], runId: String) throws -> (
+        count: Int, errors: Int, p50: Double, p99: Double, max: Double
+    ) {
         let total = rate * seconds
         let interval = 1.0 / Double(rate)
         let counter = LockedCounter()
@@ -128,7 +132,9 @@ struct IngestBench: AsyncParsableCommand {
             }
         }
         let sorted = latencies.values.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
         return (sorted.count, errors.value, percentile(0.5), percentile(0.99), sorted.last ?? 0)
     }
 }

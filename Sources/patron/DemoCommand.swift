@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers?limit=3'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/1'
               curl -u '\(credentials.writeKey):' -H 'Content-Type: application/json' \\
-                -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prd_001"}}' \(url)/v1/track
+                -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prod_001"}}' \(url)/v1/track
               API reference: \(url)/api/v1/openapi.json   health: \(url)/healthz   metrics: \(url)/metrics
             """)
         guard !loadOnly else { return }

@@ -26,7 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 func parsePort(_ text: String) throws -> Int {
-    guard let port = Int(text), (0...65535).contains(port) else { throw UserError("PATRON_PORT must be a port number, got \(text)") }
+    guard let port = Int(text), (0...65535).contains(port) else {
+        throw UserError("PATRON_PORT must be a port number, got \(text)")
+    }
     return port
 }
 

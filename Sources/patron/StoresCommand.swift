@@ -5,7 +5,7 @@ import PatronStore
 
 struct StoresCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stores", abstract: "Create and list stores.", subcommands: [Create.self, List.self])
+        commandName: "stores", abstract: "Create and list stores.", subcommands: [Create.self, List.self, Update.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a store and print its keys (shown once).")
@@ -28,6 +28,27 @@ struct StoresCommand: AsyncParsableCommand {
                       webhook secret (Shopify HMAC):                 \(credentials.webhookSecret)
                     """)
             }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a store's settings.",
+            discussion:
+                "Shopify signs webhooks with your app's client secret (or the key shown in the shop's admin): set it here.")
+        @OptionGroup var databaseOptions: DatabaseOptions
+        @Argument(help: "The store id.") var id: Int64
+        @Option(help: "The secret that signs the store's Shopify webhooks.") var webhookSecret: String
+
+        func run() async throws {
+            let secret = webhookSecret.trimmingCharacters(in: .whitespaces)
+            guard secret.count >= 8, secret.count <= 500 else { throw UserError("--webhook-secret must be 8 to 500 characters") }
+            let id = id
+            let updated = try await databaseOptions.withDatabase {
+                try await StoreRepository.setWebhookSecret(secret, store: id, in: $0)
+            }
+            guard updated else { throw UserError("no store with id \(id): see `patron stores list`") }
+            print("store \(id): webhook secret updated")
         }
     }
 

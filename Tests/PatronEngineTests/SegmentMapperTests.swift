@@ -272,8 +272,10 @@ import Testing
         #expect(order.lineItems.first?.title == "TEA-1")
         // "19.99" has more decimals than yen allow.
         let error = try #require(
-            try failure(.track, #"{"userId": "u", "event": "Order Completed", "properties": {"order_id": "1", "#
-                + #""revenue": "19.99", "currency": "JPY"}}"#))
+            try failure(
+                .track,
+                #"{"userId": "u", "event": "Order Completed", "properties": {"order_id": "1", "#
+                    + #""revenue": "19.99", "currency": "JPY"}}"#))
         #expect(error.errors.map(\.field) == ["properties.revenue"])
 
         let dollars = try map(

@@ -7,19 +7,16 @@ store created through the CLI; tests that need their own server (SIGKILL) use `s
 from __future__ import annotations
 
 import atexit
-import os
 from pathlib import Path
 
 import pytest
 
-from patron_e2e import Api, PatronServer, create_store, migrate, new_database
-
-_started: list[PatronServer] = []
+from patron_e2e import STARTED, Api, PatronServer, create_store, migrate, new_database
 
 
 @atexit.register
 def _kill_leftovers() -> None:
-    for server in _started:
+    for server in STARTED:
         try:
             server.kill()
         except Exception:
@@ -48,7 +45,6 @@ def database(work_dir) -> str:
 @pytest.fixture(scope="session")
 def server(database):
     instance = PatronServer(database, name="session")
-    _started.append(instance)
     instance.start()
     yield instance
     instance.stop()
@@ -90,7 +86,6 @@ def server_factory(work_dir):
             database = new_database(work_dir)
             migrate(database)
         instance = PatronServer(database, name=name)
-        _started.append(instance)
         mine.append(instance)
         return instance.start()
 
@@ -105,6 +100,5 @@ def _server_log_on_failure(request):
     failed = any(getattr(getattr(request.node, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
     if not failed:
         return
-    servers = list(_started)
-    for instance in servers[-3:]:
+    for instance in list(STARTED)[-3:]:
         print(instance.log_tail(40))

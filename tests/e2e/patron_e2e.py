@@ -132,6 +132,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STARTED: list = []  # every server started in this session, newest last (for cleanup and failure logs)
+
+
 class PatronServer:
     """One `patron serve` process on a given database."""
 
@@ -161,6 +164,8 @@ class PatronServer:
             [patron_bin(), "serve", "--port", str(self.port), "--database", self.database],
             stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env(),
         )
+        if self not in STARTED:
+            STARTED.append(self)
         self.wait_ready()
         return self
 

@@ -111,7 +111,8 @@ def test_batch_keeps_valid_items_and_reports_the_rest(api):
     assert result["accepted"] == 2 and result["rejected"] == 1
     statuses = [(r["index"], r["status"]) for r in result["results"]]
     assert statuses == [(0, "created"), (1, "rejected"), (2, "updated")]
-    assert result["results"][1]["errors"][0]["field"] == "email"
+    # Field paths run from the request body's root, like every other problem path.
+    assert result["results"][1]["errors"][0]["field"] == "items[1].email"
     assert api.one("/api/v1/customers", externalId=good)["firstName"] == "Again"
     assert api.one("/api/v1/customers", externalId=bad) is None
     assert_problem(api.post("/api/v1/customers/batch", {"items": []}), 422, "items")
@@ -127,6 +128,18 @@ def test_a_refund_before_its_order_is_attached_when_the_order_arrives(api):
     assert order["refundedTotal"] == 1250
     assert [r["externalId"] for r in order["refunds"]] == ["r1"]
     assert order["refunds"][0]["currency"] == "USD"
+
+
+def test_query_parameters_decode_plus_as_space(api):
+    # requests, Python's urlencode and HTML forms send a space in a query string as "+".
+    message_id = unique("plus")
+    api.ok_json(api.post("/api/v1/events", {"type": "Product Viewed", "anonymousId": unique("anon"),
+                                            "messageId": message_id}), 201)
+    with_plus = api.get("/api/v1/events", params={"type": "Product Viewed", "limit": 200})
+    assert "type=Product+Viewed" in with_plus.request.url
+    assert message_id in {e["messageId"] for e in api.ok_json(with_plus)["data"]}
+    with_percent = api.ok_json(api.get("/api/v1/events?type=Product%20Viewed&limit=200"))
+    assert message_id in {e["messageId"] for e in with_percent["data"]}
 
 
 def test_pagination_walks_every_item_once(api):
@@ -165,13 +178,9 @@ def test_export_and_erasure(api):
 
     erased = api.ok_json(api.delete(f"/api/v1/customers/{customer['id']}"))
     assert erased == {"id": customer["id"], "erased": True}
-    after = api.ok_json(api.get(f"/api/v1/customers/{customer['id']}"))
-    assert after["erasedAt"] is not None
-    for field in ("email", "phone", "firstName", "lastName"):
-        assert after[field] is None, (field, after)
+    assert api.get(f"/api/v1/customers/{customer['id']}").status_code == 404
     assert api.one("/api/v1/customers", email=f"{external_id}@example.com") is None
     kept = api.ok_json(api.get(f"/api/v1/orders/{order['id']}"))
     assert kept["total"] == order["total"]
     assert kept["email"] is None
-    exported = json.dumps(api.ok_json(api.get(f"/api/v1/customers/{customer['id']}/export")))
-    assert f"{external_id}@example.com" not in exported and "+442071838750" not in exported
+    assert api.get(f"/api/v1/customers/{customer['id']}/export").status_code == 404

@@ -69,12 +69,13 @@ def test_identify_track_order_completed_and_page_through_the_official_client(pat
                  {"product_id": p1, "sku": "TEE-BLU-M", "name": "Organic Tee", "price": 19.99, "currency": "EUR"},
                  timestamp=at(1), message_id=ids["viewed"])
     # 2 x 19.99 + 3 x 0.29 = 40.85; 40.85 - 2.50 + 5.00 + 3.27 = 46.62. 0.29 * 100 is 28.999999999999996 in
-    # binary floating point: the server must round, not truncate.
+    # binary floating point: the server must round, not truncate. Spec v2: `revenue` excludes shipping and
+    # tax (Patron's subtotal, before the order discount); `subtotal` is after discounts.
     client.track(user_id, "Order Completed", {
         "order_id": order_id,
         "total": 46.62,
-        "revenue": 38.35,
-        "subtotal": 40.85,
+        "revenue": 40.85,
+        "subtotal": 38.35,
         "shipping": 5.00,
         "tax": 3.27,
         "discount": 2.50,

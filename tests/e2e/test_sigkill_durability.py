@@ -16,7 +16,7 @@ BATCH_SIZE = 50
 SEGMENT_BATCHES = 4
 SEGMENT_BATCH_SIZE = 25
 WORKERS = 8
-EVENT_TYPE = "Durability Probe"
+EVENT_TYPE = "durability.probe"
 
 
 class Acks:

@@ -76,7 +76,9 @@ extension CustomerInput {
         if let consent = reader.object("consent") {
             var consentReader = consent
             for channel in ConsentChannel.allCases {
-                if let entry = consentReader.nested(channel.rawValue, { ConsentInput.read(&$0, channel: channel, source: source) }) {
+                if let entry = consentReader.nested(
+                    channel.rawValue, { ConsentInput.read(&$0, channel: channel, source: source) })
+                {
                     input.consents.append(entry)
                 }
             }

@@ -33,7 +33,8 @@ public struct EventInput: Sendable, Hashable {
         var event = EventInput(type: type, customer: customer, messageId: messageId, occurredAt: occurredAt, source: .api)
         event.properties = reader.rawObject("properties") ?? [:]
         event.context = reader.rawObject("context") ?? [:]
-        event.productExternalIds = reader.strings("productExternalIds", maxCount: 100) ?? ProductReferences.extract(from: event.properties)
+        event.productExternalIds =
+            reader.strings("productExternalIds", maxCount: 100) ?? ProductReferences.extract(from: event.properties)
         return event
     }
 }

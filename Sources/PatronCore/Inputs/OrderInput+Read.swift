@@ -32,7 +32,7 @@ extension OrderInput {
                 return DiscountInput(code: code, amount: amount)
             } ?? []
         order.subtotal = reader.minorUnits("subtotal")
-        order.discountTotal = reader.minorUnits("discountTotal") ?? order.discountCodes.reduce(0) { $0 + $1.amount }
+        order.discountTotal = reader.minorUnits("discountTotal") ?? order.discountCodes.map(\.amount).saturatingSum()
         order.shippingTotal = reader.minorUnits("shippingTotal") ?? 0
         order.taxTotal = reader.minorUnits("taxTotal") ?? 0
         order.total = reader.minorUnits("total")
@@ -44,6 +44,9 @@ extension OrderInput {
             reader.objects("refunds", maxCount: 100) { item in
                 RefundInput.read(&item, orderExternalId: externalId ?? "")
             } ?? []
+        if order.hasAmountOverflow {
+            reader.fail("lineItems", "the order's amounts add up beyond the accepted range")
+        }
         guard externalId != nil, currency != nil, placedAt != nil else { return nil }
         return order
     }
@@ -53,8 +56,8 @@ extension LineItemInput {
     static func read(_ reader: inout FieldReader) -> LineItemInput? {
         let title = reader.string("title", maxLength: 500)
         let quantity = reader.integer("quantity", required: true)
-        if let quantity, quantity < 1 {
-            reader.fail("quantity", "expected a quantity of 1 or more, got \(quantity)")
+        if let quantity, !(1...1_000_000).contains(quantity) {
+            reader.fail("quantity", "expected a quantity from 1 to 1000000, got \(quantity)")
         }
         let unitPrice = reader.minorUnits("unitPrice", required: true)
         var item = LineItemInput(title: title ?? "", quantity: quantity ?? 1, unitPrice: unitPrice ?? 0)

@@ -43,7 +43,7 @@ public struct LineItemInput: Sendable, Hashable {
         self.unitPrice = unitPrice
     }
 
-    public var lineTotal: Int64 { unitPrice * quantity - discount }
+    public var lineTotal: Int64 { unitPrice.saturatingMultiplied(by: quantity).saturatingAdding(-discount) }
 }
 
 public struct DiscountInput: Sendable, Hashable {
@@ -116,8 +116,16 @@ public struct OrderInput: Sendable, Hashable {
         self.placedAt = placedAt
     }
 
-    public var computedSubtotal: Int64 { subtotal ?? lineItems.reduce(0) { $0 + $1.unitPrice * $1.quantity - $1.discount } }
-    public var computedTotal: Int64 { total ?? max(0, computedSubtotal - discountTotal + shippingTotal + taxTotal) }
+    public var computedSubtotal: Int64 { subtotal ?? lineItems.map(\.lineTotal).saturatingSum() }
+    public var computedTotal: Int64 {
+        total ?? max(0, [computedSubtotal, -discountTotal, shippingTotal, taxTotal].saturatingSum())
+    }
+
+    /// True when a line or total leaves the accepted range (see `maximumMinorUnits`).
+    public var hasAmountOverflow: Bool {
+        let amounts = lineItems.map(\.lineTotal) + [computedSubtotal, computedTotal, discountTotal, shippingTotal, taxTotal]
+        return amounts.contains { $0.magnitude > UInt64(maximumMinorUnits) * 1_000 }
+    }
 }
 
 /// A change to an order's state that may arrive without (or before) the order itself.

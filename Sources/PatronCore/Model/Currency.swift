@@ -7,7 +7,8 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         let upper = code.uppercased()
         guard upper.utf8.count == 3, Self.active.contains(upper) else { return nil }
         self.code = upper
-        self.minorDigits = Self.zeroDigit.contains(upper) ? 0 : Self.threeDigit.contains(upper) ? 3 : Self.fourDigit.contains(upper) ? 4 : 2
+        self.minorDigits =
+            Self.zeroDigit.contains(upper) ? 0 : Self.threeDigit.contains(upper) ? 3 : Self.fourDigit.contains(upper) ? 4 : 2
     }
 
     public var description: String { code }
@@ -67,7 +68,7 @@ public enum DecimalAmount {
         while fraction.count > currency.minorDigits, fraction.last == "0" { fraction = fraction.dropLast() }
         guard fraction.count <= currency.minorDigits, whole.count <= 15 else { return nil }
         let padded = String(fraction) + String(repeating: "0", count: currency.minorDigits - fraction.count)
-        guard let units = Int64((whole.isEmpty ? "0" : String(whole)) + padded) else { return nil }
+        guard let units = Int64((whole.isEmpty ? "0" : String(whole)) + padded), units <= maximumMinorUnits else { return nil }
         return negative ? -units : units
     }
 

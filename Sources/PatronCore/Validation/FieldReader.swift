@@ -106,8 +106,8 @@ public struct FieldReader {
             fail(key, "expected an integer amount in minor units (1999 for 19.99), got \(value.typeName)")
             return nil
         }
-        guard number >= 0 else {
-            fail(key, "expected an amount of zero or more, got \(number)")
+        guard number >= 0, number <= maximumMinorUnits else {
+            fail(key, "expected an amount from 0 to \(maximumMinorUnits) minor units, got \(number)")
             return nil
         }
         return number
@@ -201,7 +201,9 @@ public struct FieldReader {
         for (position, item) in items.enumerated() {
             guard case .string(let text) = item else {
                 errors.append(
-                    FieldError(field: path.member(key).element(position).description, message: "expected a string, got \(item.typeName)"))
+                    FieldError(
+                        field: path.member(key).element(position).description, message: "expected a string, got \(item.typeName)")
+                )
                 continue
             }
             let trimmed = text.trimmingCharacters(in: .whitespaces)

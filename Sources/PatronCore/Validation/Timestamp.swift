@@ -66,7 +66,7 @@ public enum Timestamp {
 
     /// `2024-05-01T12:30:00.123Z` (milliseconds, UTC).
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let milliseconds = Int(((totalMilliseconds % 1000) + 1000) % 1000)
         let totalSeconds = (totalMilliseconds - Int64(milliseconds)) / 1000
         let days = Int((totalSeconds - ((totalSeconds % 86_400) + 86_400) % 86_400) / 86_400)
@@ -129,9 +129,11 @@ public struct CalendarDate: Sendable, Hashable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 4, parts[0].isEmpty, parts[1].isEmpty, let month = Int(parts[2]), let day = Int(parts[3]) {
+        if parts.count == 4, parts[0].isEmpty, parts[1].isEmpty, parts[2].count == 2, parts[3].count == 2,
+            let month = Int(parts[2]), let day = Int(parts[3])
+        {
             self.init(year: nil, month: month, day: day)
-        } else if parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+        } else if parts.count == 3, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
             let day = Int(parts[2].prefix(2)), parts[2].count == 2 || parts[2].dropFirst(2).first == "T"
         {
             self.init(year: year, month: month, day: day)

@@ -346,7 +346,7 @@ public struct OnlineRetailMapper: CSVImportMapper {
             }
             let order = orders[best.order]
             let lineItem = order.lineItems[best.lineItem]
-            let amount = cancellation.quantity * cancellation.price
+            let amount = cancellation.quantity.saturatingMultiplied(by: cancellation.price)
             var line = RefundLineInput(quantity: cancellation.quantity)
             line.lineItemExternalId = lineItem.externalId
             line.productExternalId = lineItem.productExternalId

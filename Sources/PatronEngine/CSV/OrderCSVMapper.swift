@@ -117,7 +117,8 @@ public struct OrderCSVMapper: CSVImportMapper {
         }
         if let text = reader.raw("currency"), Currency(code: text) != order.currency {
             reader.fail(
-                "currency", "expected \(order.currency.code) as on line \(group.firstLine) (the order's first row), "
+                "currency",
+                "expected \(order.currency.code) as on line \(group.firstLine) (the order's first row), "
                     + "got \"\(text.prefix(40))\"")
         }
         let item = readLineItem(&reader, currency: order.currency)

@@ -37,7 +37,8 @@ struct DemoEventBuilder {
             for _ in 0..<sessions {
                 let start = now - Int(random.uniform() * 365 * Double(DemoTime.day))
                 let time = min(
-                    now - 10 * DemoTime.minute, DemoTimeZones.atShoppingHour(start, offset: -5 * 3_600, &random))
+                    now - 10 * DemoTime.minute, DemoTimeZones.atShoppingHour(start, offset: -5 * DemoTime.hour, &random)
+                )
                 browse(visitorRef, favorites: [], at: time, cartChance: 0.2, checkoutChance: 0.25, &random, &log)
             }
         }
@@ -49,31 +50,31 @@ struct DemoEventBuilder {
     /// The visit that ended in an order: (search), views, adds, (a removal), checkout started.
     private func orderSession(_ fact: DemoOrderFacts, _ random: inout DemoRandom, _ log: inout DemoEventLog) {
         guard random.chance(0.82) else { return }
-        var steps: [(String, [String: JSONValue], [String])] = []
+        var steps: [Step] = []
         let cartId = "cart_" + random.hex(12)
         if random.chance(0.25), let first = fact.lines.first {
-            steps.append(("Products Searched", ["query": .string(catalog.products[first.product].searchTerm)], []))
+            steps.append(Step("Products Searched", ["query": .string(catalog.products[first.product].searchTerm)], []))
         }
         var checkoutProducts: [JSONValue] = []
         for line in fact.lines {
             let product = catalog.products[line.product]
-            if random.chance(0.3) {
-                let other = random.pick(product.companions)
+            let other = random.pick(product.companions)
+            if random.chance(0.3), catalog.products[other].isAvailable(at: fact.placedAt) {
                 steps.append(viewed(other, variant: random.below(catalog.products[other].variants.count)))
             }
             steps.append(viewed(line.product, variant: line.variant))
             var added = properties.properties(product: line.product, variant: line.variant, quantity: line.quantity)
             added["cart_id"] = .string(cartId)
-            steps.append(("Product Added", added, [product.externalId]))
+            steps.append(Step("Product Added", added, [product.externalId]))
             checkoutProducts.append(.object(added))
         }
-        if random.chance(0.08), let first = fact.lines.first {
-            let other = random.pick(catalog.products[first.product].companions)
+        let changedMind = fact.lines.first.map { random.pick(catalog.products[$0.product].companions) }
+        if random.chance(0.08), let other = changedMind, catalog.products[other].isAvailable(at: fact.placedAt) {
             var props = properties.properties(product: other, variant: 0, quantity: 1)
             props["cart_id"] = .string(cartId)
             let productId = catalog.products[other].externalId
-            steps.append(("Product Added", props, [productId]))
-            steps.append(("Product Removed", props, [productId]))
+            steps.append(Step("Product Added", props, [productId]))
+            steps.append(Step("Product Removed", props, [productId]))
         }
         var checkout: [String: JSONValue] = [
             "checkout_id": .string("chk_" + random.hex(12)), "order_id": .string(fact.externalId),
@@ -81,17 +82,29 @@ struct DemoEventBuilder {
             "products": .array(checkoutProducts),
         ]
         if let code = fact.discountCode { checkout["coupon"] = .string(code) }
-        steps.append(("Checkout Started", checkout, fact.lines.map { catalog.products[$0.product].externalId }))
+        steps.append(Step("Checkout Started", checkout, fact.lines.map { catalog.products[$0.product].externalId }))
         var time = fact.placedAt - random.int(60...300)
         let customer = ref(fact.customer)
         for step in steps.reversed() {
-            log.add(step.0, at: time, customer: customer, properties: step.1, products: step.2)
+            log.add(step.type, at: time, customer: customer, properties: step.properties, products: step.products)
             time -= random.int(20...180)
         }
     }
 
-    private func viewed(_ product: Int, variant: Int) -> (String, [String: JSONValue], [String]) {
-        (
+    private struct Step {
+        let type: String
+        let properties: [String: JSONValue]
+        let products: [String]
+
+        init(_ type: String, _ properties: [String: JSONValue], _ products: [String]) {
+            self.type = type
+            self.properties = properties
+            self.products = products
+        }
+    }
+
+    private func viewed(_ product: Int, variant: Int) -> Step {
+        Step(
             "Product Viewed", properties.properties(product: product, variant: variant, quantity: 1),
             [catalog.products[product].externalId]
         )

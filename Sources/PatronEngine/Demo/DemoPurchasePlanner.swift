@@ -79,20 +79,9 @@ struct DemoPurchasePlanner {
             let bounds = kind == .loyal ? (12.0, 70.0) : (21.0, 180.0)
             meanGap = min(bounds.1 * Double(day), max(bounds.0 * Double(day), span))
         }
-        var times = [firstOrder]
-        var time = firstOrder
-        while times.count < target {
-            var gap = 0.0
-            for _ in 0..<4 {
-                gap = max(2.0 * Double(day), random.gamma(shape: shape, scale: meanGap / shape))
-                let month = DemoTime.month(time + Int(gap))
-                if random.uniform() * DemoTime.peakMonthWeight < DemoTime.monthWeight[month] { break }
-            }
-            time = DemoTimeZones.atShoppingHour(time + Int(gap), offset: offset, &random)
-            if time >= end { break }
-            times.append(time)
-        }
-        var lastBought: [(product: Int, time: Int)] = []
+        let times = purchaseTimes(
+            from: firstOrder, count: target, until: end, meanGap: meanGap, shape: shape, offset: offset, &random)
+        var lastBought: [Replenishment] = []
         for (sequence, placedAt) in times.enumerated() {
             let lines = basket(
                 customer, kind: kind, at: placedAt, replenish: replenish, lastBought: &lastBought, &random)
@@ -101,6 +90,36 @@ struct DemoPurchasePlanner {
                 DemoPurchase(customer: index, sequence: sequence, placedAt: placedAt, lines: lines, discount: discount))
         }
         return DemoBuyerSummary(kind: times.count > 1 ? kind : .oneTime, activeUntil: end)
+    }
+
+    /// Up to `count` purchase times: gamma-distributed gaps (regular for replenishers, looser for others),
+    /// thinned towards busy months, each at a plausible local hour, all before `end`.
+    private func purchaseTimes(
+        from first: Int, count: Int, until end: Int, meanGap: Double, shape: Double, offset: Int,
+        _ random: inout DemoRandom
+    ) -> [Int] {
+        var times = [first]
+        var time = first
+        let minimumGap = 2.0 * Double(DemoTime.day)
+        while times.count < count {
+            var gap = minimumGap
+            for _ in 0..<4 {
+                gap = max(minimumGap, random.gamma(shape: shape, scale: meanGap / shape))
+                let month = DemoTime.month(time + Int(gap))
+                if random.uniform() * DemoTime.peakMonthWeight < DemoTime.monthWeight[month] { break }
+            }
+            time = DemoTimeZones.atShoppingHour(time + Int(gap), offset: offset, &random)
+            if time >= end { break }
+            times.append(time)
+        }
+        return times
+    }
+
+    /// A consumable the customer bought: which variant, and when last.
+    private struct Replenishment {
+        let product: Int
+        var variant: Int
+        var time: Int
     }
 
     private func firstOrderDelay(_ random: inout DemoRandom) -> Int {
@@ -121,7 +140,7 @@ struct DemoPurchasePlanner {
 
     private func basket(
         _ customer: DemoCustomer, kind: DemoBuyerSummary.Kind, at time: Int, replenish: Int?,
-        lastBought: inout [(product: Int, time: Int)], _ random: inout DemoRandom
+        lastBought: inout [Replenishment], _ random: inout DemoRandom
     ) -> [DemoPurchase.Line] {
         let weights: [Double] = kind == .loyal ? [35, 35, 20, 10] : [52, 29, 13, 6]
         let wanted = 1 + random.weighted(weights)
@@ -157,15 +176,18 @@ struct DemoPurchasePlanner {
             let info = catalog.products[product]
             let quantity =
                 info.replenishDays != nil ? 1 + random.weighted([65, 27, 8]) : 1 + random.weighted([92, 8])
-            lines.append(
-                DemoPurchase.Line(product: product, variant: random.below(info.variants.count), quantity: quantity))
+            var variant = random.below(info.variants.count)
             if info.replenishDays != nil {
+                // Re-buyers mostly stick to the size or colour they had.
                 if let position = lastBought.firstIndex(where: { $0.product == product }) {
+                    if random.chance(0.85) { variant = lastBought[position].variant }
+                    lastBought[position].variant = variant
                     lastBought[position].time = time
                 } else {
-                    lastBought.append((product, time))
+                    lastBought.append(Replenishment(product: product, variant: variant, time: time))
                 }
             }
+            lines.append(DemoPurchase.Line(product: product, variant: variant, quantity: quantity))
         }
         return lines
     }

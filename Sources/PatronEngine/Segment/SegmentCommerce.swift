@@ -86,18 +86,19 @@ enum SegmentCommerce {
     static func refund(_ reader: inout FieldReader, envelope: SegmentEnvelope) -> [IngestOperation] {
         let orderId = reader.identifier("order_id", required: true)
         let currency = reader.currency("currency") ?? .usd
-        let lines = reader.objects("products", maxCount: 500) { item -> (line: RefundLineInput, amount: Int64)? in
-            let productId = productIdentifier(&item)
-            let sku = item.string("sku", maxLength: 200)
-            let quantity = item.integer("quantity", range: 1...1_000_000) ?? 1
-            let price = item.segmentAmount("price", currency: currency) ?? 0
-            var line = RefundLineInput(quantity: quantity)
-            line.productExternalId = productId
-            line.sku = sku
-            let (amount, overflow) = price.multipliedReportingOverflow(by: quantity)
-            if overflow { item.fail("price", "is too large") }
-            return (line, amount)
-        } ?? []
+        let lines =
+            reader.objects("products", maxCount: 500) { item -> (line: RefundLineInput, amount: Int64)? in
+                let productId = productIdentifier(&item)
+                let sku = item.string("sku", maxLength: 200)
+                let quantity = item.integer("quantity", range: 1...1_000_000) ?? 1
+                let price = item.segmentAmount("price", currency: currency) ?? 0
+                var line = RefundLineInput(quantity: quantity)
+                line.productExternalId = productId
+                line.sku = sku
+                let (amount, overflow) = price.multipliedReportingOverflow(by: quantity)
+                if overflow { item.fail("price", "is too large") }
+                return (line, amount)
+            } ?? []
         let total = reader.segmentAmount("total", currency: currency)
         let revenue = reader.segmentAmount("revenue", currency: currency)
         let reason = reader.string("reason", maxLength: 500)

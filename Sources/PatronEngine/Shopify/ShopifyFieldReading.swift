@@ -41,7 +41,7 @@ extension FieldReader {
 
     /// The sum of `amountKey` over an array of objects (`tax_lines[].price`), nil when the array is absent.
     mutating func moneySum(_ key: String, amountKey: String, currency: Currency) -> Int64? {
-        objects(key) { $0.money(amountKey, currency: currency) }?.reduce(0, +)
+        objects(key) { $0.money(amountKey, currency: currency) }?.saturatingSum()
     }
 
     /// Shopify tags: one comma-separated string ("vip, wholesale"); an array of strings is accepted too.

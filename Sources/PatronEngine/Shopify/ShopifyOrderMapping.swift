@@ -27,7 +27,7 @@ enum ShopifyOrderMapping {
             } ?? []
         order.subtotal = reader.money("subtotal_price", currency: currency)
         order.discountTotal =
-            reader.money("total_discounts", currency: currency) ?? order.discountCodes.reduce(0) { $0 + $1.amount }
+            reader.money("total_discounts", currency: currency) ?? order.discountCodes.map(\.amount).saturatingSum()
         if let shipping = reader.shopMoney("total_shipping_price_set", currency: currency) {
             order.shippingTotal = shipping
         } else {

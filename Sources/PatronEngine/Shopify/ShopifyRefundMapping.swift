@@ -66,7 +66,7 @@ enum ShopifyRefundMapping {
             }
             return transaction.money("amount", currency: currency, required: true)
         }
-        return amounts.map { ($0.reduce(0, +), currency) }
+        return amounts.map { ($0.saturatingSum(), currency) }
     }
 
     /// Without transactions (a refund recorded with no money movement yet): the refunded lines with their tax.
@@ -84,7 +84,7 @@ enum ShopifyRefundMapping {
             let tax = amount(&line, key: "total_tax", currency: currency)
             return (subtotal ?? 0) + (tax ?? 0)
         }
-        return amounts.map { ($0.reduce(0, +), currency) }
+        return amounts.map { ($0.saturatingSum(), currency) }
     }
 
     /// The shop currency named by any money set of the refund.

@@ -21,7 +21,8 @@ struct APIController: Sendable {
         routes.get("customers") { request, context in
             let page = try pageRequest(request)
             return try await read(context) {
-                try await $0.customers(email: request.queryText("email"), externalId: request.queryText("externalId"), page: page).json
+                try await $0.customers(email: request.queryText("email"), externalId: request.queryText("externalId"), page: page)
+                    .json
             }
         }
         routes.get("customers/:id") { request, context in
@@ -125,7 +126,8 @@ struct APIController: Sendable {
                 try WriteEndpoint.single(body) { EventInput.read(&$0, now: now).map(IngestOperation.event) }
             } render: { writer, results in
                 guard let result = results.first ?? nil,
-                    case .object(var document) = try await StoreReader(sql: writer.sql, storeID: writer.storeID).event(id: result.id)
+                    case .object(var document) = try await StoreReader(sql: writer.sql, storeID: writer.storeID).event(
+                        id: result.id)
                 else { throw Problem.notFound("event not found after write") }
                 document["duplicate"] = .bool(result.outcome == .duplicate)
                 return (result.outcome == .created ? .created : .ok, .object(document))
@@ -145,7 +147,8 @@ struct APIController: Sendable {
     }
 
     func batch(
-        _ request: Request, _ context: PatronRequestContext, read parse: @escaping @Sendable (inout FieldReader) -> IngestOperation?
+        _ request: Request, _ context: PatronRequestContext,
+        read parse: @escaping @Sendable (inout FieldReader) -> IngestOperation?
     ) async throws -> Response {
         let store = try context.requireStore()
         try WriteEndpoint.checkContentType(request)
@@ -190,14 +193,16 @@ func pageRequest(_ request: Request) throws -> PageRequest {
     var limit = 50
     if let text = request.queryText("limit") {
         guard let value = Int(text), (1...200).contains(value) else {
-            throw Problem.validation(ValidationFailure(field: "limit", message: "expected an integer from 1 to 200, got \"\(text.prefix(40))\""))
+            throw Problem.validation(
+                ValidationFailure(field: "limit", message: "expected an integer from 1 to 200, got \"\(text.prefix(40))\""))
         }
         limit = value
     }
     var after: Int64 = 0
     if let text = request.queryText("after") {
         guard let value = Int64(text), value >= 0 else {
-            throw Problem.validation(ValidationFailure(field: "after", message: "expected a cursor from a previous page's nextCursor"))
+            throw Problem.validation(
+                ValidationFailure(field: "after", message: "expected a cursor from a previous page's nextCursor"))
         }
         after = value
     }

@@ -28,7 +28,9 @@ struct OperationsController: Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.get("api/v1/openapi.json") { _, _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+                let data = try? Data(contentsOf: url)
+            else {
                 throw Problem.notFound("the OpenAPI document is missing from this build")
             }
             return Response.json(bytes: Array(data), status: .ok)

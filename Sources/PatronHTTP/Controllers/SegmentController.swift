@@ -74,7 +74,9 @@ struct SegmentController: Sendable {
         let isGzip = request.headers[.contentEncoding]?.lowercased().contains("gzip") ?? false
         var buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: isGzip ? limit : limit)
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.tooLarge(limit: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem.tooLarge(limit: limit)
         }

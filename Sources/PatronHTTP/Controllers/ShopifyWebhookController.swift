@@ -48,11 +48,13 @@ struct ShopifyWebhookController: Sendable {
         }
         let operations = try ShopifyMapper.operations(topic: topic, payload: payload, receivedAt: ingestor.clock())
         let deliveryKeys = [
-            request.headers[Self.webhookIdHeader].map { "webhook:\($0)" }, request.headers[Self.eventIdHeader].map { "event:\($0)" },
+            request.headers[Self.webhookIdHeader].map { "webhook:\($0)" },
+            request.headers[Self.eventIdHeader].map { "event:\($0)" },
         ].compactMap { $0 }
         let duplicate = try await ingestor.transact(store: store) { writer -> Bool in
             var seenBefore = false
-            for key in deliveryKeys where !(try await writer.recordDelivery(source: "shopify", deliveryId: key, topic: topicText)) {
+            for key in deliveryKeys where !(try await writer.recordDelivery(source: "shopify", deliveryId: key, topic: topicText))
+            {
                 seenBefore = true
             }
             if seenBefore { return true }

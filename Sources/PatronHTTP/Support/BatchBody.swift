@@ -24,7 +24,8 @@ struct BatchBody: Sendable {
         for (index, item) in (items ?? []).enumerated() {
             let path = FieldPath("items").element(index)
             guard case .object(let members) = item else {
-                slots.append(.rejected([FieldError(field: path.description, message: "expected an object, got \(item.typeName)")]))
+                slots.append(
+                    .rejected([FieldError(field: path.description, message: "expected an object, got \(item.typeName)")]))
                 continue
             }
             var reader = FieldReader(members, path: path)
@@ -33,7 +34,9 @@ struct BatchBody: Sendable {
                 slots.append(.operation(operations.count))
                 operations.append(operation)
             } else {
-                slots.append(.rejected(reader.errors.isEmpty ? [FieldError(field: path.description, message: "invalid item")] : reader.errors))
+                slots.append(
+                    .rejected(
+                        reader.errors.isEmpty ? [FieldError(field: path.description, message: "invalid item")] : reader.errors))
             }
         }
         self.operations = operations

@@ -22,6 +22,8 @@ extension Request {
         do {
             let buffer = try await body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw Problem.tooLarge(limit: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem.tooLarge(limit: limit)
         }
@@ -46,7 +48,8 @@ extension Request {
     }
 
     func queryText(_ name: String) -> String? {
+        // Form encoding writes spaces as "+"; a literal plus arrives as %2B.
         guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
-        return String(value)
+        return String(value).replacingOccurrences(of: "+", with: " ")
     }
 }

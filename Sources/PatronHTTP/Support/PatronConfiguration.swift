@@ -8,7 +8,10 @@ public struct PatronConfiguration: Sendable {
     /// Largest REST request body accepted.
     public var maxBodyBytes: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite", maxBodyBytes: Int = 5 * 1024 * 1024) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
+        maxBodyBytes: Int = 5 * 1024 * 1024
+    ) {
         self.host = host
         self.port = port
         self.databaseLocation = databaseLocation

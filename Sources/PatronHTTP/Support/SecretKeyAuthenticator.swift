@@ -7,7 +7,8 @@ struct SecretKeyAuthenticator: RouterMiddleware {
     typealias Context = PatronRequestContext
     let keys: APIKeyCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw Problem.unauthorized("send the store's secret key as Authorization: Bearer sk_...")
         }

@@ -45,7 +45,8 @@ struct WriteEndpoint: Sendable {
         let key = request.headers[Self.idempotencyHeader]
         if let key, key.isEmpty || key.count > 255 {
             throw Problem(
-                status: .badRequest, title: "Invalid Idempotency-Key", detail: "the Idempotency-Key header must be 1 to 255 characters",
+                status: .badRequest, title: "Invalid Idempotency-Key",
+                detail: "the Idempotency-Key header must be 1 to 255 characters",
                 errors: [FieldError(field: "Idempotency-Key", message: "expected 1 to 255 characters")])
         }
         var hasher = SHA256()
@@ -67,7 +68,9 @@ struct WriteEndpoint: Sendable {
             let results = try await Ingestor.apply(operations, source: .api, writer: writer)
             let (status, body) = try await render(writer, results)
             let response = StoredResponse(status: status.code, body: body.serialized())
-            if let key { try await IdempotencyRepository.store(key: key, requestHash: requestHash, response: response, in: writer) }
+            if let key {
+                try await IdempotencyRepository.store(key: key, requestHash: requestHash, response: response, in: writer)
+            }
             return (response, false)
         }
         var response = Response.json(bytes: Array(stored.body.utf8), status: HTTPResponse.Status(code: stored.status))

@@ -4,6 +4,7 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import ServiceLifecycle
 
 /// PostgreSQL through PostgresNIO's pooled client. Writes run in a transaction that first takes a
 /// transaction-scoped advisory lock on the store, so read-then-write ingestion of one store is
@@ -61,7 +62,9 @@ public final class PostgresEngine: DatabaseEngine {
     }
 
     public func run() async throws {
-        await client.run()
+        // The pool must outlive the HTTP server's graceful drain, so it stops only when cancelled
+        // or when graceful shutdown reaches this service (services shut down in reverse order).
+        await cancelWhenGracefulShutdown { await self.client.run() }
     }
 
     public func close() async {}

@@ -4,6 +4,7 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import ServiceLifecycle
 
 /// SQLite in WAL mode: one writer connection behind a FIFO lock (every write is `BEGIN IMMEDIATE`),
 /// and a small pool of reader connections that see committed snapshots while the writer works.
@@ -74,18 +75,11 @@ public final class SQLiteEngine: DatabaseEngine {
     }
 
     public func run() async throws {
-        try await gracefulSleepForever()
+        try? await gracefulShutdown()
     }
 
     public func close() async {
         for reader in readerConnections { try? await reader.close() }
         try? await writer.close()
-    }
-}
-
-/// Sleeps until the task is cancelled, then returns normally.
-func gracefulSleepForever() async throws {
-    while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(3600))
     }
 }

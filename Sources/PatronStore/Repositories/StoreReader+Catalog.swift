@@ -50,9 +50,11 @@ extension StoreReader {
                 "id": .int(id), "externalId": try row.textValue("external_id"), "title": try row.textValue("title"),
                 "description": try row.textValue("description"), "category": try row.textValue("category"),
                 "productType": try row.textValue("product_type"), "vendor": try row.textValue("vendor"),
-                "url": try row.textValue("url"), "imageUrl": try row.textValue("image_url"), "status": try row.textValue("status"),
+                "url": try row.textValue("url"), "imageUrl": try row.textValue("image_url"),
+                "status": try row.textValue("status"),
                 "tags": try row.json("tags", fallback: []), "currency": try row.textValue("currency"),
-                "variants": .array(variants[id] ?? []), "createdAt": try row.time("created_at"), "updatedAt": try row.time("updated_at"),
+                "variants": .array(variants[id] ?? []), "createdAt": try row.time("created_at"),
+                "updatedAt": try row.time("updated_at"),
             ]
         }
     }
@@ -111,7 +113,8 @@ extension StoreReader {
                 "trackingNumber": try row.textValue("tracking_number"), "trackingUrl": try row.textValue("tracking_url"),
                 "status": try row.textValue("status"), "estimatedDeliveryAt": try row.time("estimated_delivery_at"),
                 "shippedAt": try row.time("shipped_at"), "deliveredAt": try row.time("delivered_at"),
-                "events": .array(events[id] ?? []), "createdAt": try row.time("created_at"), "updatedAt": try row.time("updated_at"),
+                "events": .array(events[id] ?? []), "createdAt": try row.time("created_at"),
+                "updatedAt": try row.time("updated_at"),
             ]
         }
     }

@@ -60,14 +60,14 @@ extension StoreReader {
         guard case .object(var document) = try await customer(id: id) else { return nil }
         let stats = try await sql.raw(
             """
-            SELECT COUNT(*) AS orders_count, COALESCE(SUM(total), 0) AS total_spent, MIN(placed_at) AS first_order,
+            SELECT COUNT(*) AS orders_count, CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total_spent, MIN(placed_at) AS first_order,
                 MAX(placed_at) AS last_order, MAX(currency) AS currency
             FROM orders WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id) AND cancelled_at IS NULL
             """
         ).first()
         let refunded = try await sql.raw(
             """
-            SELECT COALESCE(SUM(r.amount), 0) AS refunded FROM refunds r JOIN orders o
+            SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) AS refunded FROM refunds r JOIN orders o
                 ON o.store_id = r.store_id AND o.external_id = r.order_external_id
             WHERE o.store_id = \(bind: storeID) AND o.customer_id = \(bind: id)
             """
@@ -107,7 +107,11 @@ extension StoreReader {
                 ))
             if let cancelled = try row.optionalInt("cancelled_at") {
                 entries.append(
-                    (cancelled, timelineEntry(kind: "order", at: cancelled, id: try row.int("id"), title: "Order \(number) cancelled", data: [:])))
+                    (
+                        cancelled,
+                        timelineEntry(
+                            kind: "order", at: cancelled, id: try row.int("id"), title: "Order \(number) cancelled", data: [:])
+                    ))
             }
         }
         if !orderExternalIds.isEmpty {
@@ -122,8 +126,12 @@ extension StoreReader {
                     (
                         at,
                         timelineEntry(
-                            kind: "refund", at: at, id: try row.int("id"), title: "Refund on order \(try row.requiredText("order_external_id"))",
-                            data: ["amount": try row.intValue("amount"), "currency": try row.textValue("currency"), "reason": try row.textValue("reason")])
+                            kind: "refund", at: at, id: try row.int("id"),
+                            title: "Refund on order \(try row.requiredText("order_external_id"))",
+                            data: [
+                                "amount": try row.intValue("amount"), "currency": try row.textValue("currency"),
+                                "reason": try row.textValue("reason"),
+                            ])
                     ))
             }
             for row in try await sql.raw(
@@ -139,7 +147,8 @@ extension StoreReader {
                         at,
                         timelineEntry(
                             kind: "shipment", at: at, id: try row.int("id"),
-                            title: "Shipment for order \(try row.text("order_external_id") ?? "?"): \(status.replacingOccurrences(of: "_", with: " "))",
+                            title:
+                                "Shipment for order \(try row.text("order_external_id") ?? "?"): \(status.replacingOccurrences(of: "_", with: " "))",
                             data: [
                                 "carrier": try row.textValue("carrier"), "trackingNumber": try row.textValue("tracking_number"),
                                 "status": try row.textValue("status"),
@@ -159,7 +168,10 @@ extension StoreReader {
                     at,
                     timelineEntry(
                         kind: "event", at: at, id: try row.int("id"), title: try row.requiredText("type"),
-                        data: ["properties": try row.json("properties", fallback: [:]), "productExternalIds": try row.json("product_ids", fallback: [])])
+                        data: [
+                            "properties": try row.json("properties", fallback: [:]),
+                            "productExternalIds": try row.json("product_ids", fallback: []),
+                        ])
                 ))
         }
         for row in try await sql.raw(
@@ -172,7 +184,10 @@ extension StoreReader {
                     timelineEntry(
                         kind: "consent", at: at, id: try row.int("id"),
                         title: "\(try row.requiredText("channel")) consent: \(try row.requiredText("state"))",
-                        data: ["channel": try row.textValue("channel"), "state": try row.textValue("state"), "source": try row.textValue("source")])
+                        data: [
+                            "channel": try row.textValue("channel"), "state": try row.textValue("state"),
+                            "source": try row.textValue("source"),
+                        ])
                 ))
         }
         return entries.sorted { $0.at > $1.at }.prefix(limit).map(\.entry)
@@ -192,7 +207,8 @@ extension StoreReader {
             "SELECT channel, state, source, recorded_at FROM consents WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id) ORDER BY recorded_at, id"
         ).all().map { row -> JSONValue in
             [
-                "channel": try row.textValue("channel"), "state": try row.textValue("state"), "source": try row.textValue("source"),
+                "channel": try row.textValue("channel"), "state": try row.textValue("state"),
+                "source": try row.textValue("source"),
                 "recordedAt": try row.time("recorded_at"),
             ]
         }
@@ -208,7 +224,8 @@ extension StoreReader {
         }
         for order in orders {
             if let externalId = order["externalId"]?.stringValue {
-                shipments.append(contentsOf: try await self.shipments(orderExternalId: externalId, page: PageRequest(limit: 200)).items)
+                shipments.append(
+                    contentsOf: try await self.shipments(orderExternalId: externalId, page: PageRequest(limit: 200)).items)
             }
             refunds.append(contentsOf: order["refunds"]?.arrayValue ?? [])
         }

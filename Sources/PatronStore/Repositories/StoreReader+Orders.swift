@@ -49,7 +49,8 @@ extension StoreReader {
                 "externalId": try line.textValue("external_id"), "productExternalId": try line.textValue("product_external_id"),
                 "variantExternalId": try line.textValue("variant_external_id"), "sku": try line.textValue("sku"),
                 "title": try line.textValue("title"), "quantity": try line.intValue("quantity"),
-                "unitPrice": try line.intValue("unit_price"), "discount": try line.intValue("discount"), "tax": try line.intValue("tax"),
+                "unitPrice": try line.intValue("unit_price"), "discount": try line.intValue("discount"),
+                "tax": try line.intValue("tax"),
             ])
         }
         var refunds: [String: [JSONValue]] = [:]
@@ -89,7 +90,8 @@ extension StoreReader {
         [
             "id": .int(try row.int("id")), "externalId": try row.textValue("external_id"),
             "orderExternalId": try row.textValue("order_external_id"), "createdAt": try row.time("created_at"),
-            "amount": try row.intValue("amount"), "currency": try row.textValue("currency"), "reason": try row.textValue("reason"),
+            "amount": try row.intValue("amount"), "currency": try row.textValue("currency"),
+            "reason": try row.textValue("reason"),
             "lineItems": try row.json("line_items", fallback: []),
         ]
     }

@@ -65,7 +65,23 @@ public enum StoreRepository {
     }
 
     public static func find(id: Int64, in database: Database) async throws -> StoreSummary? {
-        try await list(in: database).first { $0.id == id }
+        try await database.read { sql in
+            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores WHERE id = \(bind: id)").first().map {
+                row in
+                StoreSummary(
+                    id: try row.int("id"), name: try row.requiredText("name"),
+                    createdAt: Timestamp.date(milliseconds: try row.int("created_at")),
+                    webhookSecret: try row.requiredText("webhook_secret"))
+            }
+        }
+    }
+
+    /// Replaces the webhook signing secret (Shopify signs with the app's own secret, so it must be settable).
+    public static func setWebhookSecret(_ secret: String, store id: Int64, in database: Database) async throws -> Bool {
+        try await database.write(store: id) { sql in
+            try await sql.raw("UPDATE stores SET webhook_secret = \(bind: secret) WHERE id = \(bind: id) RETURNING id").first()
+                != nil
+        }
     }
 
     /// The store a key belongs to, if the key is live and of the expected kind.

@@ -6,6 +6,9 @@ extension StoreWriter {
     /// Upserts a full order with its lines and refunds. An update older than the stored one is ignored,
     /// except over a placeholder (created by a status change that arrived first), whose newer status is kept.
     public func upsertOrder(_ input: OrderInput) async throws -> WriteResult {
+        guard !input.hasAmountOverflow else {
+            throw ValidationFailure(field: "total", message: "the order's amounts add up beyond the accepted range")
+        }
         var customerId: Int64?
         if let details = input.customerDetails, details.externalId != nil || details.email != nil {
             customerId = try await upsertCustomer(details).id
@@ -29,7 +32,8 @@ extension StoreWriter {
                 order.cancelledAt = order.cancelledAt ?? storedCancelledAt.map(Timestamp.date)
                 order.cancelReason = order.cancelReason ?? storedCancelReason
                 if let status = FinancialStatus(rawValue: try existing.text("financial_status") ?? ""),
-                    [.refunded, .partiallyRefunded, .voided].contains(status), [.paid, .pending, .authorized].contains(order.financialStatus)
+                    [.refunded, .partiallyRefunded, .voided].contains(status),
+                    [.paid, .pending, .authorized].contains(order.financialStatus)
                 {
                     order.financialStatus = status
                 }
@@ -75,6 +79,16 @@ extension StoreWriter {
             _ = try await upsertRefund(refund, updateOrderStatus: false)
         }
         let wasPlaceholder = try existing?.int("is_placeholder") == 1
+        if wasPlaceholder {
+            // Refunds that arrived first now meet the order's real total and currency.
+            try await sql.raw(
+                """
+                UPDATE refunds SET currency = \(bind: order.currency.code)
+                WHERE store_id = \(bind: storeID) AND order_external_id = \(bind: order.externalId) AND currency IS NULL
+                """
+            ).run()
+            if order.refunds.isEmpty { try await refreshRefundStatus(orderExternalId: order.externalId, occurredAt: now) }
+        }
         return WriteResult(id: orderId, outcome: existing == nil || wasPlaceholder ? .created : .updated)
     }
 
@@ -131,11 +145,14 @@ extension StoreWriter {
             """
         ).first()
         guard let id = try row?.int("id") else { throw StoreError.unexpected("refund upsert returned no id") }
-        if updateOrderStatus { try await refreshRefundStatus(orderExternalId: input.orderExternalId) }
+        if updateOrderStatus {
+            try await refreshRefundStatus(
+                orderExternalId: input.orderExternalId, occurredAt: Timestamp.milliseconds(input.createdAt))
+        }
         return WriteResult(id: id, outcome: existing == nil ? .created : .updated)
     }
 
-    func refreshRefundStatus(orderExternalId: String) async throws {
+    func refreshRefundStatus(orderExternalId: String, occurredAt: Int64) async throws {
         guard
             let order = try await sql.raw(
                 """
@@ -144,15 +161,16 @@ extension StoreWriter {
                 """
             ).first()
         else {
-            var update = OrderStatusUpdate(orderExternalId: orderExternalId, occurredAt: Timestamp.date(milliseconds: now))
+            var update = OrderStatusUpdate(orderExternalId: orderExternalId, occurredAt: Timestamp.date(milliseconds: occurredAt))
             update.financialStatus = .partiallyRefunded
             _ = try await applyOrderStatus(update)
             return
         }
         let refunded =
             try await sql.raw(
-                "SELECT COALESCE(SUM(amount), 0) AS total FROM refunds WHERE store_id = \(bind: storeID) AND order_external_id = \(bind: orderExternalId)"
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM refunds WHERE store_id = \(bind: storeID) AND order_external_id = \(bind: orderExternalId)"
             ).first()?.int("total") ?? 0
+        guard refunded > 0 else { return }
         let total = try order.int("total")
         let status: FinancialStatus = refunded >= total && total > 0 ? .refunded : .partiallyRefunded
         try await sql.raw(
@@ -165,13 +183,17 @@ extension StoreWriter {
     public func applyOrderStatus(_ update: OrderStatusUpdate) async throws -> WriteResult {
         let occurred = Timestamp.milliseconds(update.occurredAt)
         if let existing = try await sql.raw(
-            "SELECT id FROM orders WHERE store_id = \(bind: storeID) AND external_id = \(bind: update.orderExternalId)"
+            "SELECT id, source_updated_at FROM orders WHERE store_id = \(bind: storeID) AND external_id = \(bind: update.orderExternalId)"
         ).first() {
             let id = try existing.int("id")
+            // A status older than the stored version must not regress it; a cancellation always sticks.
+            let isOlder = try existing.optionalInt("source_updated_at").map { occurred < $0 } ?? false
+            let financial = isOlder ? nil : update.financialStatus?.rawValue
+            let fulfillment = isOlder ? nil : update.fulfillmentStatus?.rawValue
             try await sql.raw(
                 """
-                UPDATE orders SET financial_status = COALESCE(\(bind: update.financialStatus?.rawValue), financial_status),
-                    fulfillment_status = COALESCE(\(bind: update.fulfillmentStatus?.rawValue), fulfillment_status),
+                UPDATE orders SET financial_status = COALESCE(\(bind: financial), financial_status),
+                    fulfillment_status = COALESCE(\(bind: fulfillment), fulfillment_status),
                     cancelled_at = COALESCE(\(bind: update.cancelledAt.milliseconds), cancelled_at),
                     cancel_reason = COALESCE(\(bind: update.cancelReason), cancel_reason), updated_at = \(bind: now)
                 WHERE id = \(bind: id)

@@ -43,7 +43,9 @@ extension StoreWriter {
         let outcome: WriteOutcome = existing == nil ? .created : .updated
         var variants = input.variants ?? []
         if variants.isEmpty {
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM variants WHERE product_id = \(bind: productId)").first()?.int("n") ?? 0
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM variants WHERE product_id = \(bind: productId)").first()?.int("n")
+                ?? 0
             if count > 0 { return WriteResult(id: productId, outcome: outcome) }
             variants = [VariantInput(externalId: input.externalId)]
         } else {

@@ -10,12 +10,19 @@ extension StoreWriter {
             "SELECT id, source_updated_at FROM shipments WHERE store_id = \(bind: storeID) AND external_id = \(bind: input.externalId)"
         ).first()
         var isStale = false
-        if let existing, let stored = try existing.optionalInt("source_updated_at"), let incoming = input.sourceUpdatedAt.milliseconds {
+        if let existing, let stored = try existing.optionalInt("source_updated_at"),
+            let incoming = input.sourceUpdatedAt.milliseconds
+        {
             isStale = incoming < stored
         }
         let deliveredAt =
-            input.deliveredAt ?? (input.status == .delivered ? input.events.last(where: { $0.status == .delivered })?.occurredAt : nil)
+            input.deliveredAt
+            ?? (input.status == .delivered ? input.events.last(where: { $0.status == .delivered })?.occurredAt : nil)
         let status = isStale ? nil : input.status?.rawValue
+        // A stale update (older than the stored version) only fills fields the shipment lacks.
+        let prefer = { (column: String) -> String in
+            isStale ? "COALESCE(shipments.\(column), excluded.\(column))" : "COALESCE(excluded.\(column), shipments.\(column))"
+        }
         let row = try await sql.raw(
             """
             INSERT INTO shipments (store_id, external_id, order_external_id, carrier, tracking_number, tracking_url, status,
@@ -25,16 +32,17 @@ extension StoreWriter {
                 \(bind: input.estimatedDeliveryAt.milliseconds), \(bind: input.shippedAt.milliseconds),
                 \(bind: deliveredAt.milliseconds), \(bind: now), \(bind: now), \(bind: input.sourceUpdatedAt.milliseconds))
             ON CONFLICT (store_id, external_id) DO UPDATE SET
-                order_external_id = COALESCE(excluded.order_external_id, shipments.order_external_id),
-                carrier = COALESCE(excluded.carrier, shipments.carrier),
-                tracking_number = COALESCE(excluded.tracking_number, shipments.tracking_number),
-                tracking_url = COALESCE(excluded.tracking_url, shipments.tracking_url),
+                order_external_id = \(unsafeRaw: prefer("order_external_id")), carrier = \(unsafeRaw: prefer("carrier")),
+                tracking_number = \(unsafeRaw: prefer("tracking_number")), tracking_url = \(unsafeRaw: prefer("tracking_url")),
                 status = COALESCE(excluded.status, shipments.status),
-                estimated_delivery_at = COALESCE(excluded.estimated_delivery_at, shipments.estimated_delivery_at),
+                estimated_delivery_at = \(unsafeRaw: prefer("estimated_delivery_at")),
                 shipped_at = COALESCE(shipments.shipped_at, excluded.shipped_at),
                 delivered_at = COALESCE(shipments.delivered_at, excluded.delivered_at),
                 updated_at = excluded.updated_at,
-                source_updated_at = COALESCE(excluded.source_updated_at, shipments.source_updated_at)
+                source_updated_at = CASE WHEN shipments.source_updated_at IS NULL THEN excluded.source_updated_at
+                    WHEN excluded.source_updated_at IS NULL THEN shipments.source_updated_at
+                    WHEN excluded.source_updated_at > shipments.source_updated_at THEN excluded.source_updated_at
+                    ELSE shipments.source_updated_at END
             RETURNING id
             """
         ).first()

@@ -14,7 +14,9 @@ public enum Migrator {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             ).run()
             let applied = Set(
-                try await sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int64.self) })
+                try await sql.raw("SELECT version FROM schema_migrations").all().map {
+                    try $0.decode(column: "version", as: Int64.self)
+                })
             var names: [String] = []
             for migration in Schema.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
