@@ -54,6 +54,10 @@ public struct FieldReader {
             if required { fail(key, "must not be empty") }
             return nil
         }
+        if trimmed.utf8.contains(0) {
+            fail(key, "must not contain NUL (U+0000) characters")
+            return nil
+        }
         if trimmed.count > maxLength {
             fail(key, "expected at most \(maxLength) characters, got \(trimmed.count)")
             return nil
@@ -64,7 +68,8 @@ public struct FieldReader {
     /// An identifier sent as a string or an integer (platform ids are often numeric).
     public mutating func identifier(_ key: String, required: Bool = false) -> String? {
         guard let value = value(key, required: required) else { return nil }
-        guard let text = value.identifierText?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 255
+        guard let text = value.identifierText?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 255,
+            !text.utf8.contains(0)
         else {
             fail(key, "expected a non-empty string or integer id of at most 255 characters, got \(value.typeName)")
             return nil
@@ -207,6 +212,12 @@ public struct FieldReader {
                 continue
             }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.utf8.contains(0) {
+                errors.append(
+                    FieldError(
+                        field: path.member(key).element(position).description, message: "must not contain NUL (U+0000) characters"))
+                continue
+            }
             if !trimmed.isEmpty { result.append(trimmed) }
         }
         return result

@@ -21,7 +21,7 @@ struct APIController: Sendable {
         routes.get("customers") { request, context in
             let page = try pageRequest(request)
             return try await read(context) {
-                try await $0.customers(email: request.queryText("email"), externalId: request.queryText("externalId"), page: page)
+                try await $0.customers(email: try request.queryText("email"), externalId: try request.queryText("externalId"), page: page)
                     .json
             }
         }
@@ -47,7 +47,7 @@ struct APIController: Sendable {
             render: { reader, id in try await reader.product(id: id) })
         routes.get("products") { request, context in
             let page = try pageRequest(request)
-            return try await read(context) { try await $0.products(externalId: request.queryText("externalId"), page: page).json }
+            return try await read(context) { try await $0.products(externalId: try request.queryText("externalId"), page: page).json }
         }
         routes.get("products/:id") { _, context in
             let id = try pathId(context, "product")
@@ -60,7 +60,7 @@ struct APIController: Sendable {
             let page = try pageRequest(request)
             let customerId = try optionalInteger(request, "customerId")
             return try await read(context) {
-                try await $0.orders(externalId: request.queryText("externalId"), customerId: customerId, page: page).json
+                try await $0.orders(externalId: try request.queryText("externalId"), customerId: customerId, page: page).json
             }
         }
         routes.get("orders/:id") { _, context in
@@ -87,7 +87,7 @@ struct APIController: Sendable {
         routes.get("shipments") { request, context in
             let page = try pageRequest(request)
             return try await read(context) {
-                try await $0.shipments(orderExternalId: request.queryText("orderExternalId"), page: page).json
+                try await $0.shipments(orderExternalId: try request.queryText("orderExternalId"), page: page).json
             }
         }
         routes.get("shipments/:id") { _, context in
@@ -141,7 +141,7 @@ struct APIController: Sendable {
             let page = try pageRequest(request)
             let customerId = try optionalInteger(request, "customerId")
             return try await read(context) {
-                try await $0.events(customerId: customerId, type: request.queryText("type"), page: page).json
+                try await $0.events(customerId: customerId, type: try request.queryText("type"), page: page).json
             }
         }
     }
@@ -182,7 +182,7 @@ func pathId(_ context: PatronRequestContext, _ kind: String) throws -> Int64 {
 }
 
 func optionalInteger(_ request: Request, _ name: String) throws -> Int64? {
-    guard let text = request.queryText(name) else { return nil }
+    guard let text = try request.queryText(name) else { return nil }
     guard let value = Int64(text) else {
         throw Problem.validation(ValidationFailure(field: name, message: "expected an integer, got \"\(text.prefix(40))\""))
     }
@@ -191,7 +191,7 @@ func optionalInteger(_ request: Request, _ name: String) throws -> Int64? {
 
 func pageRequest(_ request: Request) throws -> PageRequest {
     var limit = 50
-    if let text = request.queryText("limit") {
+    if let text = try request.queryText("limit") {
         guard let value = Int(text), (1...200).contains(value) else {
             throw Problem.validation(
                 ValidationFailure(field: "limit", message: "expected an integer from 1 to 200, got \"\(text.prefix(40))\""))
@@ -199,7 +199,7 @@ func pageRequest(_ request: Request) throws -> PageRequest {
         limit = value
     }
     var after: Int64 = 0
-    if let text = request.queryText("after") {
+    if let text = try request.queryText("after") {
         guard let value = Int64(text), value >= 0 else {
             throw Problem.validation(
                 ValidationFailure(field: "after", message: "expected a cursor from a previous page's nextCursor"))

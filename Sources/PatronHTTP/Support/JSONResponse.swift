@@ -47,9 +47,13 @@ extension Request {
         }
     }
 
-    func queryText(_ name: String) -> String? {
-        // Form encoding writes spaces as "+"; a literal plus arrives as %2B.
+    /// A query parameter, with "+" read as a space as form encoding writes it (a literal plus is %2B).
+    func queryText(_ name: String) throws -> String? {
         guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
-        return String(value).replacingOccurrences(of: "+", with: " ")
+        let text = String(value).replacingOccurrences(of: "+", with: " ")
+        guard !text.utf8.contains(0), text.count <= 1_000 else {
+            throw Problem.validation(ValidationFailure(field: name, message: "expected text of at most 1000 characters without NUL"))
+        }
+        return text
     }
 }
