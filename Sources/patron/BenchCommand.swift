@@ -94,7 +94,7 @@ struct IngestBench: AsyncParsableCommand {
         let counter = LockedCounter()
         let errors = LockedCounter()
         let started = Date()
-        DispatchQueue.concurrentPerform(iterations: batchConnections) { _ in
+        runOnThreads(batchConnections) {
             guard let connection = try? BlockingHTTPConnection(host: "127.0.0.1", port: port) else {
                 errors.add(1)
                 return
@@ -118,7 +118,7 @@ struct IngestBench: AsyncParsableCommand {
         let errors = LockedCounter()
         let latencies = LockedSamples()
         let start = DispatchTime.now().uptimeNanoseconds + 200_000_000
-        DispatchQueue.concurrentPerform(iterations: connections) { _ in
+        runOnThreads(connections) {
             guard let connection = try? BlockingHTTPConnection(host: "127.0.0.1", port: port) else { return }
             while let index = counter.next(below: total) {
                 let scheduled = start + UInt64(Double(index) * interval * 1e9)
@@ -137,6 +137,21 @@ struct IngestBench: AsyncParsableCommand {
         }
         return (sorted.count, errors.value, percentile(0.5), percentile(0.99), sorted.last ?? 0)
     }
+}
+
+/// Runs `body` on `count` dedicated threads (one blocking connection each) and waits for all of them.
+/// Dispatch's concurrentPerform would cap the width at the core count, serialising the connections.
+func runOnThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+    let group = DispatchGroup()
+    for _ in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body()
+            group.leave()
+        }
+        thread.start()
+    }
+    group.wait()
 }
 
 final class LockedCounter: @unchecked Sendable {

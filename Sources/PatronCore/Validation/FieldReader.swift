@@ -215,7 +215,8 @@ public struct FieldReader {
             if trimmed.utf8.contains(0) {
                 errors.append(
                     FieldError(
-                        field: path.member(key).element(position).description, message: "must not contain NUL (U+0000) characters"))
+                        field: path.member(key).element(position).description, message: "must not contain NUL (U+0000) characters"
+                    ))
                 continue
             }
             if !trimmed.isEmpty { result.append(trimmed) }

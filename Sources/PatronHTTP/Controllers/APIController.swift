@@ -21,8 +21,10 @@ struct APIController: Sendable {
         routes.get("customers") { request, context in
             let page = try pageRequest(request)
             return try await read(context) {
-                try await $0.customers(email: try request.queryText("email"), externalId: try request.queryText("externalId"), page: page)
-                    .json
+                try await $0.customers(
+                    email: try request.queryText("email"), externalId: try request.queryText("externalId"), page: page
+                )
+                .json
             }
         }
         routes.get("customers/:id") { request, context in
@@ -47,7 +49,9 @@ struct APIController: Sendable {
             render: { reader, id in try await reader.product(id: id) })
         routes.get("products") { request, context in
             let page = try pageRequest(request)
-            return try await read(context) { try await $0.products(externalId: try request.queryText("externalId"), page: page).json }
+            return try await read(context) {
+                try await $0.products(externalId: try request.queryText("externalId"), page: page).json
+            }
         }
         routes.get("products/:id") { _, context in
             let id = try pathId(context, "product")

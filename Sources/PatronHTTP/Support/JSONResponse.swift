@@ -52,7 +52,8 @@ extension Request {
         guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
         let text = String(value).replacingOccurrences(of: "+", with: " ")
         guard !text.utf8.contains(0), text.count <= 1_000 else {
-            throw Problem.validation(ValidationFailure(field: name, message: "expected text of at most 1000 characters without NUL"))
+            throw Problem.validation(
+                ValidationFailure(field: name, message: "expected text of at most 1000 characters without NUL"))
         }
         return text
     }

@@ -72,3 +72,18 @@ extension Database {
         _ = try await read { sql in try await sql.raw("SELECT 1 AS one").first()?.int("one") }
     }
 }
+
+/// Runs `body` between `begin` and COMMIT on one connection, rolling back when it throws.
+func inTransaction<T: Sendable>(
+    _ sql: any SQLDatabase, begin: SQLQueryString, _ body: (any SQLDatabase) async throws -> T
+) async throws -> T {
+    try await sql.raw(begin).run()
+    do {
+        let result = try await body(sql)
+        try await sql.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await sql.raw("ROLLBACK").run()
+        throw error
+    }
+}

@@ -6,16 +6,16 @@ extension StoreWriter {
     /// Appends events, deduplicated on `messageId`. Customers are resolved once per distinct reference
     /// and rows go in multi-row statements, which is what makes batch ingestion fast on SQLite.
     public func insertEvents(_ events: [EventInput]) async throws -> [WriteResult] {
-        var customers: [CustomerRef: Int64?] = [:]
+        var customers = try await knownCustomers(events.compactMap(\.customer.externalId))
         var customerIds: [Int64?] = []
         customerIds.reserveCapacity(events.count)
         for event in events {
-            if let cached = customers[event.customer] {
-                customerIds.append(cached)
+            if let externalId = event.customer.externalId, event.customer.anonymousId == nil, let known = customers[externalId] {
+                customerIds.append(known)
                 continue
             }
             let id = try await resolveCustomer(event.customer)
-            customers[event.customer] = id
+            if let externalId = event.customer.externalId, event.customer.anonymousId == nil { customers[externalId] = id }
             customerIds.append(id)
         }
         var inserted: [String: Int64] = [:]
@@ -58,6 +58,21 @@ extension StoreWriter {
             }
             return WriteResult(id: id, outcome: .duplicate)
         }
+    }
+
+    /// Looks up many customers by external id in a few statements (one per 500 ids).
+    func knownCustomers(_ externalIds: [String]) async throws -> [String: Int64] {
+        let distinct = Array(Set(externalIds))
+        var found: [String: Int64] = [:]
+        for start in stride(from: 0, to: distinct.count, by: 500) {
+            let chunk = Array(distinct[start..<min(distinct.count, start + 500)])
+            for row in try await sql.raw(
+                "SELECT id, external_id FROM customers WHERE store_id = \(bind: storeID) AND external_id IN (\(binds: chunk))"
+            ).all() {
+                found[try row.requiredText("external_id")] = try row.int("id")
+            }
+        }
+        return found
     }
 
     /// Records a webhook delivery id; false when it was already received (a re-delivery).
