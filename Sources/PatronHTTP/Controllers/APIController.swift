@@ -155,14 +155,7 @@ struct APIController: Sendable {
         read parse: @escaping @Sendable (inout FieldReader) -> IngestOperation?
     ) async throws -> Response {
         let store = try context.requireStore()
-        try WriteEndpoint.checkContentType(request)
-        let bytes = try await request.rawBody(limit: writes.maxBodyBytes)
-        let body: JSONValue
-        do {
-            body = try JSONParser.parse(bytes: bytes)
-        } catch {
-            throw Problem.malformed(error)
-        }
+        let (bytes, body) = try await writes.jsonBody(request)
         let batch = try BatchBody(body, read: parse)
         return try await writes.commit(request, store: store, bodyBytes: bytes, operations: batch.operations) { _, results in
             batch.render(results)

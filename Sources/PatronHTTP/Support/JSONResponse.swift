@@ -29,24 +29,6 @@ extension Request {
         }
     }
 
-    /// The body parsed as JSON, after checking the content type.
-    func jsonBody(limit: Int) async throws -> JSONValue {
-        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
-            !contentType.lowercased().contains("+json")
-        {
-            throw Problem(
-                status: .unsupportedMediaType, title: "Unsupported media type",
-                detail: "send the body as application/json, not \(contentType)",
-                errors: [FieldError(field: "Content-Type", message: "expected application/json")])
-        }
-        let bytes = try await rawBody(limit: limit)
-        do {
-            return try JSONParser.parse(bytes: bytes)
-        } catch {
-            throw Problem.malformed(error)
-        }
-    }
-
     /// A query parameter, with "+" read as a space as form encoding writes it (a literal plus is %2B).
     func queryText(_ name: String) throws -> String? {
         guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }

@@ -22,20 +22,8 @@ struct WriteEndpoint: Sendable {
         parse: @Sendable (JSONValue, Date) throws -> [IngestOperation], render: @escaping Render
     ) async throws -> Response {
         let store = try context.requireStore()
-        let bytes = try await request.method == .delete ? [] : request.rawBody(limit: maxBodyBytes)
-        let operations: [IngestOperation]
-        if request.method == .delete {
-            operations = try parse(.null, ingestor.clock())
-        } else {
-            try Self.checkContentType(request)
-            let body: JSONValue
-            do {
-                body = try JSONParser.parse(bytes: bytes)
-            } catch {
-                throw Problem.malformed(error)
-            }
-            operations = try parse(body, ingestor.clock())
-        }
+        let (bytes, body) = try await jsonBody(request)
+        let operations = try parse(body, ingestor.clock())
         return try await commit(request, store: store, bodyBytes: bytes, operations: operations, render: render)
     }
 
@@ -76,6 +64,17 @@ struct WriteEndpoint: Sendable {
         var response = Response.json(bytes: Array(stored.body.utf8), status: HTTPResponse.Status(code: stored.status))
         if replayed { response.headers[Self.replayedHeader] = "true" }
         return response
+    }
+
+    /// The request body as bytes (hashed for idempotency) and as parsed JSON.
+    func jsonBody(_ request: Request) async throws -> ([UInt8], JSONValue) {
+        try Self.checkContentType(request)
+        let bytes = try await request.rawBody(limit: maxBodyBytes)
+        do {
+            return (bytes, try JSONParser.parse(bytes: bytes))
+        } catch {
+            throw Problem.malformed(error)
+        }
     }
 
     static func checkContentType(_ request: Request) throws {
