@@ -32,12 +32,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let loaded = Date()
         let url = "http://127.0.0.1:\(port)"
-        print(
-            """
-            Patron demo store loaded: \(counts.customers) customers, \(counts.products) products, \(counts.orders) orders, \
-            \(counts.shipments) shipments, \(counts.events) events
-            (generated in \(String(format: "%.1f", generated.timeIntervalSince(started))) s, \
-            stored in \(String(format: "%.1f", loaded.timeIntervalSince(generated))) s, database \(database))
+        let generation = String(format: "%.1f", generated.timeIntervalSince(started))
+        let storage = String(format: "%.1f", loaded.timeIntervalSince(generated))
+        let banner = """
+            Patron demo store loaded: \(counts.customers) customers, \(counts.products) products, \(counts.orders) orders,
+            \(counts.shipments) shipments, \(counts.events) events (generated in \(generation) s, stored in \(storage) s,
+            database \(database))
 
             Store \(credentials.id) "\(credentials.name)"
               secret key:     \(credentials.secretKey)
@@ -50,9 +50,12 @@ struct DemoCommand: AsyncParsableCommand {
               curl -u '\(credentials.writeKey):' -H 'Content-Type: application/json' \\
                 -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prod_001"}}' \(url)/v1/track
               API reference: \(url)/api/v1/openapi.json   health: \(url)/healthz   metrics: \(url)/metrics
-            """)
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
         guard !loadOnly else { return }
-        print("\nServing on \(url) (Ctrl-C to stop)")
+        // Written unbuffered so the banner shows even when stdout is a pipe and the server runs for hours.
+        FileHandle.standardOutput.write(Data("\nServing on \(url) (Ctrl-C to stop)\n".utf8))
         try await Server.run(PatronConfiguration(host: "127.0.0.1", port: port, databaseLocation: database))
     }
 }
