@@ -186,6 +186,29 @@ extension Database {
     }
 }
 
+@Suite struct OrderUpdateWithoutPlacementTests {
+    @Test(arguments: TestDatabases.all)
+    func updateThatDoesNotKnowThePlacementKeepsPlacedAtAndFinancialStatus(kind: DatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = try await database.makeStore()
+            var placed = order("o-upd", placedHours: -48)
+            placed.financialStatus = .partiallyRefunded
+            let first = placed
+            let created = try await database.writing(store) { try await $0.upsertOrder(first) }
+
+            var update = order("o-upd", total: 6_000, placedHours: 0)
+            update.keepsStoredPlacement = true
+            let later = update
+            _ = try await database.writing(store) { try await $0.upsertOrder(later) }
+
+            let document = try await database.reading(store) { try await $0.order(id: created.id) }
+            #expect(document?["placedAt"] == .string(Timestamp.format(TestClock.hours(-48))))
+            #expect(document?["financialStatus"] == "partially_refunded")
+            #expect(document?["total"] == .int(6_000), "the lines and totals of the update are applied")
+        }
+    }
+}
+
 @Suite struct RefundTests {
     @Test(arguments: TestDatabases.all)
     func refundBeforeItsOrderIsAppliedWhenTheOrderArrives(kind: DatabaseKind) async throws {

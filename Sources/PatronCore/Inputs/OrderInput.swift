@@ -108,6 +108,9 @@ public struct OrderInput: Sendable, Hashable {
     public var sourceName: String?
     public var tags: [String] = []
     public var sourceUpdatedAt: Date?
+    /// For updates that do not know when or how the order was placed (Segment "Order Updated"): an
+    /// existing order keeps its stored `placedAt` and financial status.
+    public var keepsStoredPlacement = false
 
     public init(externalId: String, customer: CustomerRef, currency: Currency, placedAt: Date) {
         self.externalId = externalId

@@ -10,7 +10,9 @@ enum SegmentCommerce {
             return order(&reader, envelope: envelope).map { [.order($0)] } ?? []
         case "order updated":
             guard let products = reader.object["products"]?.arrayValue, !products.isEmpty else { return [] }
-            return order(&reader, envelope: envelope).map { [.order($0)] } ?? []
+            guard var update = order(&reader, envelope: envelope) else { return [] }
+            update.keepsStoredPlacement = true
+            return [.order(update)]
         case "order refunded":
             return refund(&reader, envelope: envelope)
         case "order cancelled", "order canceled":

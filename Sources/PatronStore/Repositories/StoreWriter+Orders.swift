@@ -18,7 +18,7 @@ extension StoreWriter {
         var order = input
         let existing = try await sql.raw(
             """
-            SELECT id, source_updated_at, is_placeholder, financial_status, cancelled_at, cancel_reason
+            SELECT id, source_updated_at, is_placeholder, financial_status, cancelled_at, cancel_reason, placed_at
             FROM orders WHERE store_id = \(bind: storeID) AND external_id = \(bind: input.externalId)
             """
         ).first()
@@ -40,6 +40,10 @@ extension StoreWriter {
                 if isOlder { order.sourceUpdatedAt = stored.map(Timestamp.date) }
             } else if isOlder {
                 return WriteResult(id: try existing.int("id"), outcome: .duplicate)
+            } else if input.keepsStoredPlacement {
+                order.placedAt = Timestamp.date(milliseconds: try existing.int("placed_at"))
+                order.financialStatus =
+                    FinancialStatus(rawValue: try existing.text("financial_status") ?? "") ?? order.financialStatus
             }
         }
         let row = try await sql.raw(
