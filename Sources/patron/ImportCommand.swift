@@ -71,13 +71,16 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 || progress.bytesRead == progress.totalBytes else { return }
+        guard now.timeIntervalSince(lastDraw) > 0.1 || progress.done == progress.total else { return }
         lastDraw = now
-        let fraction = progress.totalBytes == 0 ? 1 : Double(progress.bytesRead) / Double(progress.totalBytes)
+        let fraction = progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total)
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%  \(progress.rows) rows".utf8))
+        let detail =
+            progress.stage == .reading
+            ? "reading: \(progress.rows) rows" : "writing: \(progress.done) of \(progress.total) records"
+        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%  \(detail)\u{1B}[K".utf8))
     }
 
     func finish() {

@@ -14,9 +14,16 @@ public struct ImportReport: Sendable {
     public var seconds = 0.0
 }
 
+/// Where an import is: reading the file (bytes), or writing what it grouped (records).
 public struct ImportProgress: Sendable {
-    public let bytesRead: Int
-    public let totalBytes: Int
+    public enum Stage: String, Sendable {
+        case reading
+        case writing
+    }
+
+    public let stage: Stage
+    public let done: Int
+    public let total: Int
     public let rows: Int
 }
 
@@ -61,12 +68,15 @@ public struct FileImporter: Sendable {
             if let headerError = mapper.headerError { throw ImportError.header(headerError) }
             let operations = mapper.drain()
             if !operations.isEmpty { try await apply(operations, into: &report) }
-            progress(ImportProgress(bytesRead: offset, totalBytes: bytes.count, rows: mapper.summary.rows))
+            progress(ImportProgress(stage: .reading, done: offset, total: bytes.count, rows: mapper.summary.rows))
         }
         reader.finish { fields, line in mapper.consume(record: fields, line: line) }
         if let headerError = mapper.headerError { throw ImportError.header(headerError) }
         mapper.finish()
-        try await apply(mapper.drain(), into: &report)
+        let rows = mapper.summary.rows
+        try await apply(mapper.drain(), into: &report) { written, total in
+            progress(ImportProgress(stage: .writing, done: written, total: total, rows: rows))
+        }
         report.rows = mapper.summary.rows
         report.rejections = (reader.problems + mapper.rejections).sorted { $0.line < $1.line }
         report.skipped = mapper.skipped
@@ -74,8 +84,11 @@ public struct FileImporter: Sendable {
         return report
     }
 
-    func apply(_ operations: [IngestOperation], into report: inout ImportReport) async throws {
+    func apply(
+        _ operations: [IngestOperation], into report: inout ImportReport, written: (Int, Int) -> Void = { _, _ in }
+    ) async throws {
         for start in stride(from: 0, to: operations.count, by: operationsPerTransaction) {
+            written(start, operations.count)
             let slice = Array(operations[start..<min(operations.count, start + operationsPerTransaction)])
             let results = try await ingestor.apply(store: store, operations: slice, source: .csv)
             for (operation, result) in zip(slice, results) {
@@ -87,6 +100,7 @@ public struct FileImporter: Sendable {
                 }
             }
         }
+        written(operations.count, operations.count)
     }
 
     /// The file's bytes, inflated when it starts with the gzip magic number.
