@@ -108,3 +108,29 @@ struct BatchTests {
         }
     }
 }
+
+@Suite struct BatchStoreRejectionTests {
+    @Test("an item the store rejects while writing fails alone; the others in the batch are kept")
+    func storeLevelRejectionIsPerItem() async throws {
+        try await withPatron { patron in
+            let first = #"{"externalId": "p-1", "currency": "USD", "variants": [{"externalId": "shared-v", "price": 100}]}"#
+            let created = try await patron.api(.post, "/api/v1/products", json: first)
+            #expect(created.status == .created, "\(created.bodyText)")
+            let batch = #"""
+                {"items": [
+                  {"externalId": "p-2", "currency": "USD", "variants": [{"externalId": "shared-v", "price": 200}]},
+                  {"externalId": "p-3", "currency": "USD", "variants": [{"externalId": "own-v", "price": 300}]}
+                ]}
+                """#
+            let response = try await patron.api(.post, "/api/v1/products/batch", json: batch)
+            #expect(response.status == .ok, "\(response.bodyText)")
+            let body = try response.json()
+            #expect(body["accepted"] == .int(1))
+            #expect(body["rejected"] == .int(1))
+            let results = body["results"]?.arrayValue ?? []
+            #expect(results.first?["status"] == "rejected")
+            #expect(results.first?["errors"]?.arrayValue?.first?["field"] == "items[0].variants[0].externalId")
+            #expect(results.last?["status"] == "created")
+        }
+    }
+}

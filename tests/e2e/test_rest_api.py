@@ -146,7 +146,7 @@ def test_pagination_walks_every_item_once(api):
     prefix = unique("page")
     api.ok_json(api.post("/api/v1/products/batch", {"items": [
         {"externalId": f"{prefix}-{i}", "title": f"P{i}", "currency": "USD",
-         "variants": [{"externalId": "v", "price": 100 + i}]} for i in range(7)
+         "variants": [{"externalId": f"{prefix}-{i}-v", "price": 100 + i}]} for i in range(7)
     ]}))
     seen = []
     after = None

@@ -17,3 +17,23 @@ public enum IngestOperation: Sendable, Hashable {
     /// Records a data request (Shopify `customers/data_request`) for the merchant to fulfil.
     case dataRequest(CustomerRef, requestId: String?)
 }
+
+extension IngestOperation {
+    /// A problem that only shows once the operation is assembled: an order whose amounts add up beyond the
+    /// accepted range. Sources check it per item, so one bad item does not cost the valid ones.
+    public func assembledProblem(field: String) -> ValidationFailure? {
+        if case .order(let order) = self, order.hasAmountOverflow {
+            return ValidationFailure(field: field, message: "the order's amounts add up beyond the accepted range")
+        }
+        return nil
+    }
+}
+
+extension Array where Element == IngestOperation {
+    /// Throws the first `assembledProblem` of these operations.
+    public func checkAssembled(field: String) throws(ValidationFailure) {
+        for operation in self {
+            if let problem = operation.assembledProblem(field: field) { throw problem }
+        }
+    }
+}

@@ -78,7 +78,7 @@ public struct FileImporter: Sendable {
             progress(ImportProgress(stage: .writing, done: written, total: total, rows: rows))
         }
         report.rows = mapper.summary.rows
-        report.rejections = (reader.problems + mapper.rejections).sorted { $0.line < $1.line }
+        report.rejections = (report.rejections + reader.problems + mapper.rejections).sorted { $0.line < $1.line }
         report.skipped = mapper.skipped
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -87,6 +87,13 @@ public struct FileImporter: Sendable {
     func apply(
         _ operations: [IngestOperation], into report: inout ImportReport, written: (Int, Int) -> Void = { _, _ in }
     ) async throws {
+        var operations = operations
+        operations.removeAll { operation in
+            guard operation.assembledProblem(field: "total") != nil, case .order(let order) = operation else { return false }
+            report.rejections.append(
+                CSVRejection(line: 0, reason: "order \(order.externalId): its amounts add up beyond the accepted range"))
+            return true
+        }
         for start in stride(from: 0, to: operations.count, by: operationsPerTransaction) {
             written(start, operations.count)
             let slice = Array(operations[start..<min(operations.count, start + operationsPerTransaction)])

@@ -55,6 +55,30 @@ public struct Ingestor: Sendable {
         return results
     }
 
+    /// Applies operations one by one so that an item the store rejects (a variant of another product, a
+    /// refund moved to another order, amounts out of range) fails alone: each non-event item runs inside a
+    /// savepoint that is rolled back on a validation failure. Events go in bulk (they cannot fail that way).
+    public static func applyEach(_ operations: [IngestOperation], source: DataSource, writer: StoreWriter) async throws
+        -> [Result<WriteResult?, ValidationFailure>]
+    {
+        if operations.allSatisfy({ if case .event = $0 { true } else { false } }) {
+            return try await apply(operations, source: source, writer: writer).map { .success($0) }
+        }
+        var results: [Result<WriteResult?, ValidationFailure>] = []
+        for operation in operations {
+            try await writer.savepoint()
+            do {
+                let result = try await apply([operation], source: source, writer: writer).first ?? nil
+                try await writer.releaseSavepoint()
+                results.append(.success(result))
+            } catch let failure as ValidationFailure {
+                try await writer.rollbackToSavepoint()
+                results.append(.failure(failure))
+            }
+        }
+        return results
+    }
+
     static func apply(_ operation: IngestOperation, writer: StoreWriter) async throws -> WriteResult? {
         switch operation {
         case .customer(let input): return try await writer.upsertCustomer(input)
@@ -69,8 +93,7 @@ public struct Ingestor: Sendable {
             try await writer.linkAnonymous(anonymousId, customerId: id)
             return WriteResult(id: id, outcome: .updated)
         case .eraseCustomer(let customer):
-            guard let id = try await writer.findCustomer(customer) else { return nil }
-            _ = try await writer.eraseCustomer(id: id)
+            guard let id = try await writer.eraseCustomers(matching: customer).first else { return nil }
             return WriteResult(id: id, outcome: .updated)
         case .eraseStore:
             _ = try await writer.eraseAllCustomers()

@@ -27,6 +27,7 @@ public enum SegmentMapper {
             operations = alias(&reader, envelope: envelope)
         }
         try reader.finish()
+        try operations.checkAssembled(field: "properties.total")
         return operations
     }
 

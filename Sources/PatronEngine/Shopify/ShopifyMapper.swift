@@ -59,6 +59,7 @@ public enum ShopifyMapper {
             // Every mapping records an error before giving up; this guards against one that forgot.
             throw ValidationFailure(field: "(body)", message: "could not read the \(topic.rawValue) payload")
         }
+        try operations.checkAssembled(field: "total_price")
         return operations
     }
 }

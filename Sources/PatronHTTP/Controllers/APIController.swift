@@ -39,7 +39,7 @@ struct APIController: Sendable {
         routes.delete("customers/:id") { request, context in
             let id = try pathId(context, "customer")
             let store = try context.requireStore()
-            return try await writes.commit(request, store: store, bodyBytes: [], operations: []) { writer, _ in
+            return try await writes.commit(request, store: store, bodyBytes: []) { writer in
                 guard try await writer.eraseCustomer(id: id) else { throw Problem.notFound("no customer with id \(id)") }
                 return (.ok, ["id": .int(id), "erased": true])
             }
@@ -157,8 +157,8 @@ struct APIController: Sendable {
         let store = try context.requireStore()
         let (bytes, body) = try await writes.jsonBody(request)
         let batch = try BatchBody(body, read: parse)
-        return try await writes.commit(request, store: store, bodyBytes: bytes, operations: batch.operations) { _, results in
-            batch.render(results)
+        return try await writes.commit(request, store: store, bodyBytes: bytes) { writer in
+            batch.render(try await Ingestor.applyEach(batch.operations, source: .api, writer: writer))
         }
     }
 

@@ -42,19 +42,30 @@ struct SegmentController: Sendable {
         let store = try await authenticate(request, body: body)
         let items = try SegmentBatch.operations(body, receivedAt: ingestor.clock())
         var operations: [IngestOperation] = []
+        var itemOfOperation: [Int] = []
         var rejected: [JSONValue] = []
+        func reject(_ index: Int, _ failure: ValidationFailure) {
+            rejected.append([
+                "index": .int(Int64(index)),
+                "errors": .array(failure.errors.map { ["field": .string($0.field), "message": .string($0.message)] }),
+            ])
+        }
         for (index, item) in items.enumerated() {
             switch item {
-            case .success(let itemOperations): operations.append(contentsOf: itemOperations)
-            case .failure(let failure):
-                rejected.append([
-                    "index": .int(Int64(index)),
-                    "errors": .array(failure.errors.map { ["field": .string($0.field), "message": .string($0.message)] }),
-                ])
+            case .success(let itemOperations):
+                operations.append(contentsOf: itemOperations)
+                itemOfOperation.append(contentsOf: Array(repeating: index, count: itemOperations.count))
+            case .failure(let failure): reject(index, failure)
             }
         }
         if !operations.isEmpty {
-            _ = try await ingestor.apply(store: store, operations: operations, source: .segment)
+            let toApply = operations
+            let results = try await ingestor.transact(store: store) { writer in
+                try await Ingestor.applyEach(toApply, source: .segment, writer: writer)
+            }
+            for (position, result) in results.enumerated() {
+                if case .failure(let failure) = result { reject(itemOfOperation[position], failure) }
+            }
         }
         return .json(rejected.isEmpty ? ["success": true] : ["success": true, "rejected": .array(rejected)])
     }

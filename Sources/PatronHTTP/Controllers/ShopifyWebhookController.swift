@@ -49,7 +49,7 @@ struct ShopifyWebhookController: Sendable {
         let operations = try ShopifyMapper.operations(topic: topic, payload: payload, receivedAt: ingestor.clock())
         let deliveryKeys = [
             request.headers[Self.webhookIdHeader].map { "webhook:\($0)" },
-            request.headers[Self.eventIdHeader].map { "event:\($0)" },
+            request.headers[Self.eventIdHeader].map { "event:\(topicText):\($0)" },
         ].compactMap { $0 }
         let duplicate = try await ingestor.transact(store: store) { writer -> Bool in
             var seenBefore = false
@@ -83,6 +83,7 @@ actor WebhookSecretCache {
         let now = Date()
         if let entry = entries[store], entry.expires > now { return entry.secret }
         let secret = try await StoreRepository.find(id: store, in: database)?.webhookSecret
+        if entries.count > 10_000 { entries.removeAll() }
         entries[store] = (secret, now.addingTimeInterval(30))
         return secret
     }

@@ -43,26 +43,39 @@ struct BatchBody: Sendable {
         self.slots = slots
     }
 
-    func render(_ results: [WriteResult?]) -> (HTTPResponse.Status, JSONValue) {
+    func render(_ results: [Result<WriteResult?, ValidationFailure>]) -> (HTTPResponse.Status, JSONValue) {
         var accepted: Int64 = 0
         var rejected: Int64 = 0
         let entries = slots.enumerated().map { index, slot -> JSONValue in
             switch slot {
             case .operation(let position):
-                accepted += 1
-                let result = results[position]
-                return .compactObject([
-                    "index": .int(Int64(index)), "status": .string(result?.outcome.rawValue ?? "updated"),
-                    "id": result.map { .int($0.id) },
-                ])
+                switch results[position] {
+                case .success(let result):
+                    accepted += 1
+                    return .compactObject([
+                        "index": .int(Int64(index)), "status": .string(result?.outcome.rawValue ?? "updated"),
+                        "id": result.map { .int($0.id) },
+                    ])
+                case .failure(let failure):
+                    // Found while storing the item: its paths are relative to the item.
+                    rejected += 1
+                    let item = FieldPath("items").element(index)
+                    return Self.rejection(
+                        index: index,
+                        errors: failure.errors.map { FieldError(field: item.member($0.field).description, message: $0.message) })
+                }
             case .rejected(let errors):
                 rejected += 1
-                return [
-                    "index": .int(Int64(index)), "status": "rejected",
-                    "errors": .array(errors.map { ["field": .string($0.field), "message": .string($0.message)] }),
-                ]
+                return Self.rejection(index: index, errors: errors)
             }
         }
         return (.ok, ["accepted": .int(accepted), "rejected": .int(rejected), "results": .array(entries)])
+    }
+
+    static func rejection(index: Int, errors: [FieldError]) -> JSONValue {
+        [
+            "index": .int(Int64(index)), "status": "rejected",
+            "errors": .array(errors.map { ["field": .string($0.field), "message": .string($0.message)] }),
+        ]
     }
 }

@@ -26,7 +26,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(status: error.status, title: error.status.reasonPhrase, detail: "request failed").response
         } catch {
             context.logger.error(
-                "request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+                "request failed",
+                metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: type(of: error))): \(error)"])
             return Problem(
                 status: .internalServerError, title: "Internal error", detail: "the server could not complete the request"
             ).response

@@ -15,6 +15,7 @@ struct WriteEndpoint: Sendable {
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
     typealias Render = @Sendable (StoreWriter, [WriteResult?]) async throws -> (HTTPResponse.Status, JSONValue)
+    typealias Respond = @Sendable (StoreWriter) async throws -> (HTTPResponse.Status, JSONValue)
 
     /// A write whose body is one JSON document turned into operations by `parse`.
     func handle(
@@ -24,12 +25,13 @@ struct WriteEndpoint: Sendable {
         let store = try context.requireStore()
         let (bytes, body) = try await jsonBody(request)
         let operations = try parse(body, ingestor.clock())
-        return try await commit(request, store: store, bodyBytes: bytes, operations: operations, render: render)
+        return try await commit(request, store: store, bodyBytes: bytes) { writer in
+            try await render(writer, try await Ingestor.apply(operations, source: .api, writer: writer))
+        }
     }
 
-    func commit(
-        _ request: Request, store: Int64, bodyBytes: [UInt8], operations: [IngestOperation], render: @escaping Render
-    ) async throws -> Response {
+    /// Runs `respond` (the request's writes and its answer) in one transaction with the idempotency check.
+    func commit(_ request: Request, store: Int64, bodyBytes: [UInt8], respond: @escaping Respond) async throws -> Response {
         let key = request.headers[Self.idempotencyHeader]
         if let key, key.isEmpty || key.count > 255 {
             throw Problem(
@@ -53,8 +55,7 @@ struct WriteEndpoint: Sendable {
                 case .new: break
                 }
             }
-            let results = try await Ingestor.apply(operations, source: .api, writer: writer)
-            let (status, body) = try await render(writer, results)
+            let (status, body) = try await respond(writer)
             let response = StoredResponse(status: status.code, body: body.serialized())
             if let key {
                 try await IdempotencyRepository.store(key: key, requestHash: requestHash, response: response, in: writer)

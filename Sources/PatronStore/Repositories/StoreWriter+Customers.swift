@@ -13,9 +13,15 @@ extension StoreWriter {
             }
         }
         if let email = ref.email {
+            // With an external id, an e-mail match counts only for a record that has no external id of its own:
+            // two customers may share an address.
             let key = EmailAddress.normalized(email)
+            let onlyWithoutExternalId: SQLQueryString = ref.externalId == nil ? "" : " AND external_id IS NULL"
             if let id = try await sql.raw(
-                "SELECT id FROM customers WHERE store_id = \(bind: storeID) AND email_key = \(bind: key) ORDER BY id LIMIT 1"
+                """
+                SELECT id FROM customers WHERE store_id = \(bind: storeID) AND email_key = \(bind: key)\(onlyWithoutExternalId)
+                ORDER BY id LIMIT 1
+                """
             ).first()?.int("id") {
                 return id
             }
@@ -185,8 +191,22 @@ extension StoreWriter {
     /// books with their amounts, detached from the person and stripped of addresses.
     public func eraseCustomer(id: Int64) async throws -> Bool {
         guard
-            try await sql.raw("SELECT id FROM customers WHERE id = \(bind: id) AND store_id = \(bind: storeID)").first() != nil
+            let customer = try await sql.raw(
+                "SELECT external_id, email, phone FROM customers WHERE id = \(bind: id) AND store_id = \(bind: storeID)"
+            ).first()
         else { return false }
+        // Stored responses of idempotent requests may repeat the person's data; they go too.
+        for identifier in [try customer.text("email"), try customer.text("phone"), try customer.text("external_id")].compactMap({
+            $0
+        })
+        where identifier.count >= 3 {
+            try await sql.raw(
+                """
+                DELETE FROM idempotency_keys
+                WHERE store_id = \(bind: storeID) AND response_body LIKE \(bind: "%" + JSONValue.string(identifier).serialized() + "%")
+                """
+            ).run()
+        }
         try await sql.raw(
             """
             UPDATE orders SET customer_id = NULL, email = NULL, shipping_address = NULL, updated_at = \(bind: now)
@@ -201,6 +221,27 @@ extension StoreWriter {
         ).run()
         try await sql.raw("DELETE FROM customers WHERE store_id = \(bind: storeID) AND id = \(bind: id)").run()
         return true
+    }
+
+    /// Erases every customer a reference can name: by external id, by e-mail, by anonymous id.
+    public func eraseCustomers(matching ref: CustomerRef) async throws -> [Int64] {
+        var ids: [Int64] = []
+        if let externalId = ref.externalId {
+            ids += try await sql.raw(
+                "SELECT id FROM customers WHERE store_id = \(bind: storeID) AND external_id = \(bind: externalId)"
+            ).all().map { try $0.int("id") }
+        }
+        if let email = ref.email {
+            ids += try await sql.raw(
+                "SELECT id FROM customers WHERE store_id = \(bind: storeID) AND email_key = \(bind: EmailAddress.normalized(email))"
+            ).all().map { try $0.int("id") }
+        }
+        if let anonymousId = ref.anonymousId, let id = try await findCustomer(CustomerRef(anonymousId: anonymousId)) {
+            ids.append(id)
+        }
+        var erased: [Int64] = []
+        for id in Set(ids).sorted() where try await eraseCustomer(id: id) { erased.append(id) }
+        return erased
     }
 
     /// Erases every customer of the store (the store's orders stay, anonymised).

@@ -63,7 +63,7 @@ extension StoreWriter {
             ON CONFLICT (store_id, external_id) DO UPDATE SET number = excluded.number,
                 customer_id = COALESCE(excluded.customer_id, orders.customer_id), email = COALESCE(excluded.email, orders.email),
                 currency = excluded.currency, placed_at = excluded.placed_at, financial_status = excluded.financial_status,
-                fulfillment_status = excluded.fulfillment_status, cancelled_at = excluded.cancelled_at,
+                fulfillment_status = excluded.fulfillment_status, cancelled_at = COALESCE(excluded.cancelled_at, orders.cancelled_at),
                 cancel_reason = excluded.cancel_reason, subtotal = excluded.subtotal,
                 discount_total = excluded.discount_total, shipping_total = excluded.shipping_total,
                 tax_total = excluded.tax_total, total = excluded.total, discount_codes = excluded.discount_codes,
@@ -91,8 +91,9 @@ extension StoreWriter {
                 WHERE store_id = \(bind: storeID) AND order_external_id = \(bind: order.externalId) AND currency IS NULL
                 """
             ).run()
-            if order.refunds.isEmpty { try await refreshRefundStatus(orderExternalId: order.externalId, occurredAt: now) }
         }
+        // Refunds stored on their own (before the order, or through the refunds endpoint) decide the status.
+        try await refreshRefundStatus(orderExternalId: order.externalId, occurredAt: now)
         return WriteResult(id: orderId, outcome: existing == nil || wasPlaceholder ? .created : .updated)
     }
 
@@ -135,8 +136,13 @@ extension StoreWriter {
             }
         ).serialized()
         let existing = try await sql.raw(
-            "SELECT id FROM refunds WHERE store_id = \(bind: storeID) AND external_id = \(bind: input.externalId)"
+            "SELECT id, order_external_id FROM refunds WHERE store_id = \(bind: storeID) AND external_id = \(bind: input.externalId)"
         ).first()
+        if let existing, let storedOrder = try existing.text("order_external_id"), storedOrder != input.orderExternalId {
+            throw ValidationFailure(
+                field: "externalId",
+                message: "refund \(input.externalId) belongs to order \(storedOrder), not \(input.orderExternalId)")
+        }
         let row = try await sql.raw(
             """
             INSERT INTO refunds (store_id, external_id, order_external_id, created_at, amount, currency, reason, line_items, received_at)
@@ -199,7 +205,9 @@ extension StoreWriter {
                 UPDATE orders SET financial_status = COALESCE(\(bind: financial), financial_status),
                     fulfillment_status = COALESCE(\(bind: fulfillment), fulfillment_status),
                     cancelled_at = COALESCE(\(bind: update.cancelledAt.milliseconds), cancelled_at),
-                    cancel_reason = COALESCE(\(bind: update.cancelReason), cancel_reason), updated_at = \(bind: now)
+                    cancel_reason = COALESCE(\(bind: update.cancelReason), cancel_reason), updated_at = \(bind: now),
+                    source_updated_at = CASE WHEN source_updated_at IS NULL OR source_updated_at < \(bind: occurred)
+                        THEN \(bind: occurred) ELSE source_updated_at END
                 WHERE id = \(bind: id)
                 """
             ).run()

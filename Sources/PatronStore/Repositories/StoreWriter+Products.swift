@@ -56,6 +56,19 @@ extension StoreWriter {
             }
         }
         for (position, variant) in variants.enumerated() {
+            if let owner = try await sql.raw(
+                """
+                SELECT p.external_id FROM variants v JOIN products p ON p.id = v.product_id
+                WHERE v.store_id = \(bind: storeID) AND v.external_id = \(bind: variant.externalId) AND v.product_id <> \(bind: productId)
+                """
+            ).first() {
+                if input.variants?.isEmpty ?? true { continue }
+                throw ValidationFailure(
+                    field: "variants[\(position)].externalId",
+                    message:
+                        "variant \(variant.externalId) belongs to product \(try owner.requiredText("external_id")); variant ids are unique per store"
+                )
+            }
             try await upsertVariant(variant, productId: productId, position: Int64(position))
         }
         return WriteResult(id: productId, outcome: outcome)

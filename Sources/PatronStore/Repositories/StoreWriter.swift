@@ -15,6 +15,16 @@ public struct StoreWriter {
     }
 }
 
+extension StoreWriter {
+    /// Savepoints let one item of a batch fail without undoing the others (SQLite and PostgreSQL alike).
+    public func savepoint() async throws { try await sql.raw("SAVEPOINT patron_item").run() }
+    public func releaseSavepoint() async throws { try await sql.raw("RELEASE SAVEPOINT patron_item").run() }
+    public func rollbackToSavepoint() async throws {
+        try await sql.raw("ROLLBACK TO SAVEPOINT patron_item").run()
+        try await sql.raw("RELEASE SAVEPOINT patron_item").run()
+    }
+}
+
 /// What an upsert did.
 public enum WriteOutcome: String, Sendable {
     case created
