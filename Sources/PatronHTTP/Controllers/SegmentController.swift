@@ -83,14 +83,7 @@ struct SegmentController: Sendable {
     /// Reads the body (inflating `Content-Encoding: gzip`) within Segment's size limit.
     func parseBody(_ request: Request, limit: Int) async throws -> JSONValue {
         let isGzip = request.headers[.contentEncoding]?.lowercased().contains("gzip") ?? false
-        var buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw Problem.tooLarge(limit: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem.tooLarge(limit: limit)
-        }
+        var buffer = ByteBuffer(bytes: try await request.rawBody(limit: limit))
         if isGzip {
             do {
                 buffer = try buffer.decompress(with: .gzip(), maxSize: limit)

@@ -74,7 +74,7 @@ extension Database {
 }
 
 /// Runs `body` between `begin` and COMMIT on one connection, rolling back when it throws.
-func inTransaction<T: Sendable>(
+nonisolated(nonsending) func inTransaction<T: Sendable>(
     _ sql: any SQLDatabase, begin: SQLQueryString, _ body: (any SQLDatabase) async throws -> T
 ) async throws -> T {
     try await sql.raw(begin).run()

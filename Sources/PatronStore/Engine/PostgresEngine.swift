@@ -12,7 +12,6 @@ import ServiceLifecycle
 public final class PostgresEngine: DatabaseEngine {
     public let kind = DatabaseKind.postgres
     let client: PostgresClient
-    let logger: Logger
 
     public init(url: String, logger: Logger) throws {
         let parsed = try SQLPostgresConfiguration(url: url)
@@ -25,39 +24,23 @@ public final class PostgresEngine: DatabaseEngine {
             database: core.database, tls: tls)
         configuration.options.maximumConnections = 16
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.logger = logger
     }
 
     public func write<T: Sendable>(lockKey: Int64?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let sql = connection.sql(queryLogLevel: nil)
-            try await sql.raw("BEGIN").run()
-            do {
+            try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN") { sql in
                 if let lockKey {
                     try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: lockKey))").run()
                 }
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+                return try await body(sql)
             }
         }
     }
 
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let sql = connection.sql(queryLogLevel: nil)
-            try await sql.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+            try await inTransaction(
+                connection.sql(queryLogLevel: nil), begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
 

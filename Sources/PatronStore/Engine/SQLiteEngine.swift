@@ -14,13 +14,11 @@ public final class SQLiteEngine: DatabaseEngine {
     let writeLock = AsyncLock()
     let readers: ResourcePool<SQLiteConnection>
     let readerConnections: [SQLiteConnection]
-    let logger: Logger
 
-    init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+    init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
         self.readerConnections = readers
         self.readers = ResourcePool(readers)
-        self.logger = logger
     }
 
     public static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteEngine {
@@ -41,7 +39,7 @@ public final class SQLiteEngine: DatabaseEngine {
             try await reader.sql(queryLogLevel: nil).raw("PRAGMA cache_size = -32768").run()
             readers.append(reader)
         }
-        return SQLiteEngine(writer: writer, readers: readers, logger: logger)
+        return SQLiteEngine(writer: writer, readers: readers)
     }
 
     public func write<T: Sendable>(lockKey: Int64?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -22,8 +22,7 @@ extension StoreReader {
             \(filter("external_id", externalId)) ORDER BY id LIMIT \(literal: page.limit + 1)
             """
         ).all()
-        let documents = try await productDocuments(Array(rows.prefix(page.limit)))
-        return Page(items: documents, nextCursor: rows.count > page.limit ? try rows[page.limit - 1].int("id") : nil)
+        return try await self.page(rows, limit: page.limit) { try await productDocuments($0) }
     }
 
     func productDocuments(_ rows: [any SQLRow]) async throws -> [JSONValue] {
@@ -73,8 +72,7 @@ extension StoreReader {
             \(filter("order_external_id", orderExternalId)) ORDER BY id LIMIT \(literal: page.limit + 1)
             """
         ).all()
-        let documents = try await shipmentDocuments(Array(rows.prefix(page.limit)))
-        return Page(items: documents, nextCursor: rows.count > page.limit ? try rows[page.limit - 1].int("id") : nil)
+        return try await self.page(rows, limit: page.limit) { try await shipmentDocuments($0) }
     }
 
     func shipmentDocuments(_ rows: [any SQLRow]) async throws -> [JSONValue] {

@@ -28,9 +28,7 @@ extension StoreReader {
             ORDER BY id LIMIT \(literal: page.limit + 1)
             """
         ).all()
-        let documents = try await orderDocuments(Array(rows.prefix(page.limit)))
-        let next = rows.count > page.limit ? try rows[page.limit - 1].int("id") : nil
-        return Page(items: documents, nextCursor: next)
+        return try await self.page(rows, limit: page.limit) { try await orderDocuments($0) }
     }
 
     /// Renders orders with their lines and refunds in three queries, whatever the page size.

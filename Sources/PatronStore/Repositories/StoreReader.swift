@@ -33,11 +33,19 @@ public struct PageRequest: Sendable {
 }
 
 extension StoreReader {
-    func page(_ rows: [any SQLRow], limit: Int, render: (any SQLRow) async throws -> JSONValue) async throws -> Page {
-        var items: [JSONValue] = []
-        for row in rows.prefix(limit) { items.append(try await render(row)) }
+    /// A page from rows fetched with `LIMIT limit + 1`: the extra row only tells that another page exists.
+    func page(_ rows: [any SQLRow], limit: Int, renderAll: ([any SQLRow]) async throws -> [JSONValue]) async throws -> Page {
+        let items = try await renderAll(Array(rows.prefix(limit)))
         let next = rows.count > limit ? try rows[limit - 1].int("id") : nil
         return Page(items: items, nextCursor: next)
+    }
+
+    func page(_ rows: [any SQLRow], limit: Int, render: (any SQLRow) async throws -> JSONValue) async throws -> Page {
+        try await page(rows, limit: limit) { pageRows in
+            var items: [JSONValue] = []
+            for row in pageRows { items.append(try await render(row)) }
+            return items
+        }
     }
 
     /// `AND column = value` when a filter is given, nothing otherwise.

@@ -55,25 +55,22 @@ public enum StoreRepository {
 
     public static func list(in database: Database) async throws -> [StoreSummary] {
         try await database.read { sql in
-            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores ORDER BY id").all().map { row in
-                StoreSummary(
-                    id: try row.int("id"), name: try row.requiredText("name"),
-                    createdAt: Timestamp.date(milliseconds: try row.int("created_at")),
-                    webhookSecret: try row.requiredText("webhook_secret"))
-            }
+            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores ORDER BY id").all().map(summary)
         }
     }
 
     public static func find(id: Int64, in database: Database) async throws -> StoreSummary? {
         try await database.read { sql in
-            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores WHERE id = \(bind: id)").first().map {
-                row in
-                StoreSummary(
-                    id: try row.int("id"), name: try row.requiredText("name"),
-                    createdAt: Timestamp.date(milliseconds: try row.int("created_at")),
-                    webhookSecret: try row.requiredText("webhook_secret"))
-            }
+            try await sql.raw("SELECT id, name, created_at, webhook_secret FROM stores WHERE id = \(bind: id)").first().map(
+                summary)
         }
+    }
+
+    static func summary(_ row: any SQLRow) throws -> StoreSummary {
+        StoreSummary(
+            id: try row.int("id"), name: try row.requiredText("name"),
+            createdAt: Timestamp.date(milliseconds: try row.int("created_at")),
+            webhookSecret: try row.requiredText("webhook_secret"))
     }
 
     /// Replaces the webhook signing secret (Shopify signs with the app's own secret, so it must be settable).
