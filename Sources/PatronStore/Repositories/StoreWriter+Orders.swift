@@ -93,7 +93,7 @@ extension StoreWriter {
             ).run()
         }
         // Refunds stored on their own (before the order, or through the refunds endpoint) decide the status.
-        try await refreshRefundStatus(orderExternalId: order.externalId, occurredAt: now)
+        try await refreshRefundStatus(orderId: orderId, total: order.computedTotal, orderExternalId: order.externalId)
         return WriteResult(id: orderId, outcome: existing == nil || wasPlaceholder ? .created : .updated)
     }
 
@@ -166,7 +166,7 @@ extension StoreWriter {
         guard
             let order = try await sql.raw(
                 """
-                SELECT id, total, financial_status, is_placeholder FROM orders
+                SELECT id, total FROM orders
                 WHERE store_id = \(bind: storeID) AND external_id = \(bind: orderExternalId)
                 """
             ).first()
@@ -176,15 +176,20 @@ extension StoreWriter {
             _ = try await applyOrderStatus(update)
             return
         }
+        try await refreshRefundStatus(
+            orderId: try order.int("id"), total: try order.int("total"), orderExternalId: orderExternalId)
+    }
+
+    /// Moves an existing order to refunded or partially refunded by the sum of its stored refunds (none: unchanged).
+    func refreshRefundStatus(orderId: Int64, total: Int64, orderExternalId: String) async throws {
         let refunded =
             try await sql.raw(
                 "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM refunds WHERE store_id = \(bind: storeID) AND order_external_id = \(bind: orderExternalId)"
             ).first()?.int("total") ?? 0
         guard refunded > 0 else { return }
-        let total = try order.int("total")
         let status: FinancialStatus = refunded >= total && total > 0 ? .refunded : .partiallyRefunded
         try await sql.raw(
-            "UPDATE orders SET financial_status = \(bind: status.rawValue), updated_at = \(bind: now) WHERE id = \(bind: try order.int("id"))"
+            "UPDATE orders SET financial_status = \(bind: status.rawValue), updated_at = \(bind: now) WHERE id = \(bind: orderId)"
         ).run()
     }
 
