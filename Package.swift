@@ -28,10 +28,19 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
     ],
     targets: [
         .target(
             name: "PatronCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PatronAnalytics",
+            dependencies: [
+                "PatronCore",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -56,6 +65,7 @@ let package = Package(
             name: "PatronEngine",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 "PatronStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,6 +79,7 @@ let package = Package(
             name: "PatronHTTP",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 "PatronStore",
                 "PatronEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -85,6 +96,7 @@ let package = Package(
             name: "patron",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 "PatronStore",
                 "PatronEngine",
                 "PatronHTTP",
@@ -103,6 +115,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PatronAnalyticsTests",
+            dependencies: ["PatronCore", "PatronAnalytics"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PatronStoreTests",
             dependencies: ["PatronCore", "PatronStore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
@@ -117,6 +135,7 @@ let package = Package(
             name: "PatronHTTPTests",
             dependencies: [
                 "PatronCore",
+                "PatronAnalytics",
                 "PatronStore",
                 "PatronEngine",
                 "PatronHTTP",
