@@ -80,7 +80,8 @@ public struct PurchaseSummary: Sendable {
             endDay: endDay)
     }
 
-    static func day(_ epochSeconds: Int64) -> Int64 {
+    /// The UTC day number (days since 1970-01-01) of an epoch-seconds instant.
+    public static func day(_ epochSeconds: Int64) -> Int64 {
         epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
     }
 }
