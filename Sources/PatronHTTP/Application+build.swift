@@ -12,13 +12,23 @@ public func buildApplication(
     logger: Logger = Logger(label: "patron"), clock: @escaping @Sendable () -> Date = { Date() },
     onServerRunning: @escaping @Sendable () async -> Void = {}
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, database: database, metrics: metrics, clock: clock)
+    let refreshes = RefreshGate()
+    let router = buildRouter(
+        configuration: configuration, database: database, metrics: metrics, clock: clock, refreshes: refreshes)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Patron"),
         onServerRunning: { _ in await onServerRunning() },
         logger: logger)
     app.addServices(DatabaseService(database: database), MaintenanceService(database: database, clock: clock))
+    if configuration.analyticsIntervalSeconds > 0 {
+        let refresher = AnalyticsRefresher(
+            database: database, horizonDays: configuration.analyticsHorizonDays, logger: logger, clock: clock)
+        app.addServices(
+            AnalyticsScheduler(
+                refresher: refresher, refreshes: refreshes, interval: .seconds(configuration.analyticsIntervalSeconds),
+                logger: logger))
+    }
     app.beforeServerStarts {
         let applied = try await Migrator.migrate(database)
         if !applied.isEmpty { logger.info("migrated", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
@@ -28,7 +38,7 @@ public func buildApplication(
 
 public func buildRouter(
     configuration: PatronConfiguration, database: Database, metrics: PrometheusCollectorRegistry?,
-    clock: @escaping @Sendable () -> Date
+    clock: @escaping @Sendable () -> Date, refreshes: RefreshGate = RefreshGate()
 ) -> Router<PatronRequestContext> {
     let router = Router(context: PatronRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -38,6 +48,10 @@ public func buildRouter(
     let writes = WriteEndpoint(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes)
     OperationsController(database: database, metrics: metrics).add(to: router)
     router.addRoutes(APIController(database: database, writes: writes, keys: keys).routes, atPath: "/api/v1")
+    let refresher = AnalyticsRefresher(database: database, horizonDays: configuration.analyticsHorizonDays, clock: clock)
+    router.addRoutes(
+        AnalyticsController(database: database, writes: writes, keys: keys, refresher: refresher, refreshes: refreshes).routes,
+        atPath: "/api/v1")
     router.addRoutes(SegmentController(ingestor: ingestor, keys: keys).routes, atPath: "/v1")
     router.addRoutes(
         ShopifyWebhookController(

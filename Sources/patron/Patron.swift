@@ -6,6 +6,7 @@ struct Patron: AsyncParsableCommand {
         commandName: "patron",
         abstract: "Patron: customer retention and post-purchase engagement for online stores.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self, DemoCommand.self, BenchCommand.self,
+            ServeCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self, AnalyzeCommand.self, DemoCommand.self,
+            BenchCommand.self,
         ])
 }

@@ -14,13 +14,25 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var databaseOptions: DatabaseOptions
     @Option(help: "Port to listen on (default: $PATRON_PORT or 8080).") var port: Int?
     @Option(help: "Address to bind (default: $PATRON_HOST or 127.0.0.1).") var host: String?
+    @Option(help: "Seconds between scheduled analytics refreshes, 0 for on demand only (default: $PATRON_ANALYTICS_INTERVAL or 3600).")
+    var analyticsInterval: Int?
+    @Option(help: "Prediction horizon in days (default: $PATRON_ANALYTICS_HORIZON_DAYS or 365).") var analyticsHorizon: Int?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = PatronConfiguration(
             host: host ?? environment["PATRON_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PATRON_PORT"].map(parsePort) ?? 8080,
-            databaseLocation: databaseOptions.location)
+            databaseLocation: databaseOptions.location,
+            analyticsIntervalSeconds: try analyticsInterval
+                ?? environment["PATRON_ANALYTICS_INTERVAL"].map { try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000) }
+                ?? 3_600,
+            analyticsHorizonDays: try analyticsHorizon
+                ?? environment["PATRON_ANALYTICS_HORIZON_DAYS"].map { try parseCount($0, "PATRON_ANALYTICS_HORIZON_DAYS", 1...3_650) }
+                ?? 365)
+        guard configuration.analyticsIntervalSeconds >= 0, (1...3_650).contains(configuration.analyticsHorizonDays) else {
+            throw UserError("--analytics-interval must be >= 0 and --analytics-horizon between 1 and 3650")
+        }
         try await Server.run(configuration)
     }
 }
@@ -30,6 +42,13 @@ func parsePort(_ text: String) throws -> Int {
         throw UserError("PATRON_PORT must be a port number, got \(text)")
     }
     return port
+}
+
+func parseCount(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+    guard let value = Int(text), range.contains(value) else {
+        throw UserError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)")
+    }
+    return value
 }
 
 enum Server {

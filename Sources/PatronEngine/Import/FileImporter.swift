@@ -111,7 +111,7 @@ public struct FileImporter: Sendable {
     }
 
     /// The file's bytes, inflated when it starts with the gzip magic number.
-    static func readDecompressed(_ path: String) throws -> [UInt8] {
+    public static func readDecompressed(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError.unreadable("cannot read \(path): no such file or not readable")
         }

@@ -7,14 +7,21 @@ public struct PatronConfiguration: Sendable {
     public var databaseLocation: String
     /// Largest REST request body accepted.
     public var maxBodyBytes: Int
+    /// Seconds between scheduled analytics refreshes of each store whose data changed; 0 turns the
+    /// schedule off (refreshes then run only on demand).
+    public var analyticsIntervalSeconds: Int
+    /// Prediction horizon for expected purchases and lifetime value.
+    public var analyticsHorizonDays: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
-        maxBodyBytes: Int = 5 * 1024 * 1024
+        maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365
     ) {
         self.host = host
         self.port = port
         self.databaseLocation = databaseLocation
         self.maxBodyBytes = maxBodyBytes
+        self.analyticsIntervalSeconds = analyticsIntervalSeconds
+        self.analyticsHorizonDays = analyticsHorizonDays
     }
 }

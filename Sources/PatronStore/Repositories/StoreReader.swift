@@ -19,6 +19,11 @@ public struct Page: Sendable {
     public let items: [JSONValue]
     public let nextCursor: Int64?
 
+    public init(items: [JSONValue], nextCursor: Int64?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
     public var json: JSONValue { ["data": .array(items), "nextCursor": nextCursor.map { .string(String($0)) } ?? .null] }
 }
 

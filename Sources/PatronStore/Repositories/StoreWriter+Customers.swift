@@ -216,6 +216,8 @@ extension StoreWriter {
         try await sql.raw("DELETE FROM events WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)").run()
         try await sql.raw("DELETE FROM consents WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)").run()
         try await sql.raw("DELETE FROM customer_aliases WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM customer_metrics WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)").run()
+        try await sql.raw("DELETE FROM segment_members WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)").run()
         try await sql.raw(
             "UPDATE data_requests SET customer_id = NULL, subject = '{}' WHERE store_id = \(bind: storeID) AND customer_id = \(bind: id)"
         ).run()

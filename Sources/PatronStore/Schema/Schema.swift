@@ -3,7 +3,8 @@
 /// piece: an auto-incrementing 64-bit primary key.
 enum Schema {
     static let migrations: [(version: Int64, name: String, statements: [String])] = [
-        (1, "store data model", storeDataModel)
+        (1, "store data model", storeDataModel),
+        (2, "customer analytics", customerAnalytics),
     ]
 
     static let storeDataModel: [String] = [
@@ -123,5 +124,39 @@ enum Schema {
             id {ID}, store_id BIGINT NOT NULL, customer_id BIGINT, source TEXT NOT NULL, request_id TEXT,
             subject TEXT NOT NULL, received_at BIGINT NOT NULL)
         """,
+    ]
+
+    /// Per-customer results of the last analytics refresh (money in minor units of the run's currency,
+    /// probabilities as doubles), saved segments and their members, and the log of refresh runs.
+    static let customerAnalytics: [String] = [
+        """
+        CREATE TABLE customer_metrics (
+            store_id BIGINT NOT NULL, customer_id BIGINT NOT NULL, orders_count BIGINT NOT NULL,
+            revenue BIGINT NOT NULL, first_order_at BIGINT, last_order_at BIGINT, rfm_r BIGINT, rfm_f BIGINT,
+            rfm_m BIGINT, rfm_segment TEXT, p_alive DOUBLE PRECISION, expected_purchases DOUBLE PRECISION,
+            expected_spend BIGINT, predicted_clv BIGINT, churn_risk DOUBLE PRECISION, churn_band TEXT,
+            next_order_at BIGINT, computed_at BIGINT NOT NULL, PRIMARY KEY (store_id, customer_id))
+        """,
+        "CREATE INDEX customer_metrics_segment ON customer_metrics (store_id, rfm_segment)",
+        "CREATE INDEX customer_metrics_clv ON customer_metrics (store_id, predicted_clv)",
+        """
+        CREATE TABLE segments (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), name TEXT NOT NULL, description TEXT,
+            rule TEXT NOT NULL, member_count BIGINT, refreshed_at BIGINT, created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL, UNIQUE (store_id, name))
+        """,
+        """
+        CREATE TABLE segment_members (
+            store_id BIGINT NOT NULL, segment_id BIGINT NOT NULL, customer_id BIGINT NOT NULL,
+            entered_at BIGINT NOT NULL, PRIMARY KEY (segment_id, customer_id))
+        """,
+        "CREATE INDEX segment_members_customer ON segment_members (store_id, customer_id)",
+        """
+        CREATE TABLE analytics_runs (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), reason TEXT NOT NULL, status TEXT NOT NULL,
+            started_at BIGINT NOT NULL, finished_at BIGINT, currency TEXT, summary TEXT, error TEXT)
+        """,
+        "CREATE INDEX analytics_runs_store ON analytics_runs (store_id, id)",
+        "CREATE INDEX events_type ON events (store_id, type, id)",
     ]
 }

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import PatronAnalytics
+import PatronCore
+import PatronStore
+
+/// Recomputes everything analytics knows about a store: reads customers and orders, fits the models,
+/// scores every customer, writes `customer_metrics`, recomputes every saved segment (recording
+/// `Segment Entered` / `Segment Exited` events) and logs the run with its summary. The writes land
+/// in one transaction, so readers see the previous refresh or the new one, never a mix.
+public struct AnalyticsRefresher: Sendable {
+    public let database: Database
+    public let clock: @Sendable () -> Date
+    public let horizonDays: Int
+    public let logger: Logger
+
+    public init(
+        database: Database, horizonDays: Int = 365, logger: Logger = Logger(label: "patron.analytics"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.horizonDays = horizonDays
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public struct Outcome: Sendable {
+        public var run: Int64
+        public var customers: Int
+        public var orders: Int
+        public var segments: [(id: Int64, members: Int, entered: Int, exited: Int)]
+        public var seconds: Double
+        public var summary: JSONValue
+    }
+
+    public func refresh(store: Int64, reason: String) async throws -> Outcome {
+        let started = clock()
+        let nowMilliseconds = Timestamp.milliseconds(started)
+        let run = try await database.write(store: store) { sql in
+            let runs = AnalyticsRunRepository(sql: sql, storeID: store)
+            try await runs.abandonStale(olderThan: nowMilliseconds - 6 * 3_600_000, now: nowMilliseconds)
+            return try await runs.start(reason: reason, now: nowMilliseconds)
+        }
+        do {
+            let outcome = try await compute(store: store, run: run, started: started)
+            logger.info(
+                "analytics refreshed",
+                metadata: [
+                    "store": "\(store)", "run": "\(run)", "customers": "\(outcome.customers)", "orders": "\(outcome.orders)",
+                    "seconds": "\(outcome.seconds)",
+                ])
+            return outcome
+        } catch {
+            let message = String(describing: error)
+            try? await database.write(store: store) { sql in
+                try await AnalyticsRunRepository(sql: sql, storeID: store).fail(
+                    run: run, error: message, now: Timestamp.milliseconds(clock()))
+            }
+            throw error
+        }
+    }
+
+    private func compute(store: Int64, run: Int64, started: Date) async throws -> Outcome {
+        let now = Int64(started.timeIntervalSince1970)
+        let loader = StoreSnapshotLoader(database: database, store: store)
+        let loaded = try await loader.load(now: now)
+        let analysis = CustomerAnalysis(loaded.snapshot, options: AnalysisOptions(until: now, horizonDays: horizonDays))
+        let segments = try await database.read { try await SegmentRepository(sql: $0, storeID: store).list() }
+        let rules = segments.compactMap { segment in (try? SegmentRule.parse(segment.rule)).map { (segment, $0) } }
+        let customerIndex = Dictionary(uniqueKeysWithValues: loaded.customerIds.enumerated().map { ($1, $0) })
+        var facts = CustomerFacts(count: loaded.customerIds.count, now: now)
+        loaded.profile.fill(&facts)
+        MetricsColumns(analysis).fill(&facts)
+        facts.flags = try await loader.consents(customerIndex: customerIndex, count: facts.count)
+        facts.events = try await loader.events(
+            types: rules.reduce(into: Set<String>()) { $0.formUnion($1.1.eventTypes) }, customerIndex: customerIndex,
+            count: facts.count)
+
+        let scale = Double(Self.minorUnitScale(loaded.currency))
+        let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
+        let summary = Self.summary(analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount)
+        var computed: [(segment: SegmentRecord, members: [Int64])] = []
+        for (segment, rule) in rules {
+            computed.append((segment, rule.members(facts).map { loaded.customerIds[$0] }))
+        }
+        let nowMilliseconds = Timestamp.milliseconds(clock())
+        let segmentOutcomes = try await database.write(store: store) { sql in
+            try await CustomerMetricsRepository(sql: sql, storeID: store).replaceAll(metricsRows, computedAt: nowMilliseconds)
+            let repository = SegmentRepository(sql: sql, storeID: store)
+            var outcomes: [(id: Int64, members: Int, entered: Int, exited: Int)] = []
+            for (segment, members) in computed {
+                let previous = Set(try await repository.members(segment: segment.id))
+                let current = Set(members)
+                let entered = current.subtracting(previous).sorted()
+                let exited = previous.subtracting(current).sorted()
+                try await repository.applyMembership(
+                    segment: segment, entered: entered, exited: exited, memberCount: current.count, run: run,
+                    now: nowMilliseconds)
+                outcomes.append((segment.id, current.count, entered.count, exited.count))
+            }
+            try await AnalyticsRunRepository(sql: sql, storeID: store).finish(
+                run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
+            return outcomes
+        }
+        return Outcome(
+            run: run, customers: facts.count, orders: loaded.snapshot.orderCount, segments: segmentOutcomes,
+            seconds: clock().timeIntervalSince(started), summary: summary)
+    }
+
+    static func minorUnitScale(_ currency: String?) -> Int64 {
+        let digits = currency.flatMap { Currency(code: $0)?.minorDigits } ?? 2
+        return (0..<digits).reduce(1) { value, _ in value * 10 }
+    }
+
+    static func metricsRows(_ analysis: CustomerAnalysis, customerIds: [Int64], scale: Double) -> [CustomerMetricsRow] {
+        func money(_ value: Double) -> Int64? { value.isFinite ? Int64((value * scale).rounded()) : nil }
+        func number(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        var rows: [CustomerMetricsRow] = []
+        rows.reserveCapacity(analysis.summary.count)
+        for customer in 0..<analysis.customerCount where analysis.orderCount[customer] > 0 {
+            var row = CustomerMetricsRow(
+                customerId: customerIds[customer], ordersCount: Int64(analysis.orderCount[customer]),
+                revenue: money(analysis.revenue[customer]) ?? 0)
+            row.firstOrderAt = analysis.firstOrderAt[customer] * 1_000
+            row.lastOrderAt = analysis.lastOrderAt[customer] * 1_000
+            row.rfm = (
+                Int64(analysis.recencyScore[customer]), Int64(analysis.frequencyScore[customer]),
+                Int64(analysis.monetaryScore[customer])
+            )
+            row.rfmSegment = analysis.segment[customer]?.rawValue
+            row.probabilityAlive = number(analysis.probabilityAlive[customer])
+            row.expectedPurchases = number(analysis.expectedPurchases[customer])
+            row.expectedSpend = money(analysis.expectedSpend[customer])
+            row.predictedValue = money(analysis.predictedValue[customer])
+            row.churnRisk = number(analysis.churnRisk[customer])
+            row.churnBand = analysis.churnBand(customer)
+            row.nextOrderAt = analysis.nextOrderAt[customer] == .min ? nil : analysis.nextOrderAt[customer] * 1_000
+            rows.append(row)
+        }
+        return rows
+    }
+
+    static func summary(_ analysis: CustomerAnalysis, currency: String?, customers: Int, orders: Int) -> JSONValue {
+        let grid = RFMGrid(analysis)
+        return [
+            "currency": JSONValue(currency), "customers": .int(Int64(customers)), "orders": .int(Int64(orders)),
+            "buyers": .int(Int64(analysis.summary.count)), "horizon_days": .int(Int64(analysis.options.horizonDays)),
+            "models": AnalysisJSON.models(analysis), "kpis": AnalysisJSON.kpis(analysis.kpis),
+            "rfm": AnalysisJSON.rfmGrid(grid), "cohorts": AnalysisJSON.cohorts(analysis.cohorts),
+            "predicted_clv_total": .double(analysis.predictedValue.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }),
+        ]
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import PatronAnalytics
+import PatronCore
+import PatronStore
+
+/// Evaluates a segment rule against a store's current data without recomputing the models: profile
+/// and consent as stored now, metrics from the last refresh, events of the types the rule names.
+public struct SegmentEvaluator: Sendable {
+    public let database: Database
+    public let store: Int64
+    public let clock: @Sendable () -> Date
+
+    public init(database: Database, store: Int64, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Ids of the matching customers, ascending.
+    public func members(_ rule: SegmentRule) async throws -> [Int64] {
+        let loader = StoreSnapshotLoader(database: database, store: store)
+        let (customerIds, profile) = try await loader.customers()
+        let customerIndex = Dictionary(uniqueKeysWithValues: customerIds.enumerated().map { ($1, $0) })
+        var facts = CustomerFacts(count: customerIds.count, now: Int64(clock().timeIntervalSince1970))
+        profile.fill(&facts)
+        let currency = try await database.read { try await AnalyticsRunRepository(sql: $0, storeID: store).latestSucceeded() }?
+            .currency
+        var rows: [CustomerMetricsRow] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await database.read { try await AnalyticsSource(sql: $0, storeID: store).metrics(after: after) }
+            rows += page
+            guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
+            after = last.customerId
+        }
+        let scale = Double(AnalyticsRefresher.minorUnitScale(currency))
+        MetricsColumns(rows: rows, customerIndex: customerIndex, count: facts.count, scale: scale).fill(&facts)
+        facts.flags = try await loader.consents(customerIndex: customerIndex, count: facts.count)
+        facts.events = try await loader.events(types: rule.eventTypes, customerIndex: customerIndex, count: facts.count)
+        return rule.members(facts).map { customerIds[$0] }
+    }
+}
