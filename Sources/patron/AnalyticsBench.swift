@@ -35,14 +35,15 @@ struct AnalyticsBench: AsyncParsableCommand {
             mark = now
         }
         let start = mark
-        var builder = OrderSnapshotBuilder(expectedOrders: log.times.count)
-        for key in generated.customerKeys { builder.customer(key) }
+        var builder = OrderSnapshotBuilder(customerKeys: generated.customerKeys, expectedOrders: log.times.count)
         for row in 0..<log.times.count {
             builder.append(customerIndex: log.customers[row], time: log.times[row], amount: log.amounts[row])
         }
         let snapshot = builder.build()
         lap("snapshot")
-        let analysis = CustomerAnalysis(snapshot, options: AnalysisOptions(until: until, horizonDays: horizon))
+        // lifetimes discounts 1 % per 30-day month by default; the same yearly rate keeps CLV comparable.
+        let options = AnalysisOptions(until: until, horizonDays: horizon, annualDiscountRate: pow(1.01, 365.0 / 30) - 1)
+        let analysis = CustomerAnalysis(snapshot, options: options)
         lap("analysis")
         var facts = CustomerFacts(count: snapshot.customerCount, now: until)
         MetricsColumns(analysis).fill(&facts)
@@ -70,6 +71,11 @@ struct AnalyticsBench: AsyncParsableCommand {
             "segment_rule_seconds": .array(segmentTimes.map { .double($0.seconds) }),
             "segment_members": .array(memberCounts.map { .int(Int64($0)) }),
             "models": AnalysisJSON.models(analysis),
+            "aggregates": [
+                "mean_p_alive": .double(Self.mean(analysis.probabilityAlive)),
+                "sum_expected_purchases": .double(analysis.expectedPurchases.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }),
+                "sum_clv": .double(analysis.predictedValue.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }),
+            ],
             "peak_rss_mib": .double(Self.peakResidentMiB()),
             "generating_parameters": [
                 "r": .double(parameters.r), "alpha": .double(parameters.alpha), "a": .double(parameters.a),
@@ -114,6 +120,11 @@ struct AnalyticsBench: AsyncParsableCommand {
             throw UserError("the peer printed no JSON result")
         }
         return json
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        let finite = values.filter(\.isFinite)
+        return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
     }
 
     static func number(_ value: JSONValue) -> Double {

@@ -75,6 +75,33 @@ import Testing
         }
     }
 
+    /// Summaries in whole days take the table path (log(α + t) once per distinct day); it must agree
+    /// with the per-customer likelihood and with finite differences.
+    @Test func wholeDayTablesAgreeWithThePerCustomerLikelihood() throws {
+        let summary = PurchaseSummary(try CDNOWFixtures.sampleSnapshot(), until: CDNOWFixtures.calibrationEnd, unit: .days)
+        let data = BetaGeometricNBD.FitData(summary, timeScale: 10.0 / 273)
+        #expect(data.ageSteps != nil)
+        let model = BetaGeometricNBD(r: 0.25, alpha: 30, a: 0.8, b: 2.4, unit: .days)
+        var direct = 0.0
+        for index in 0..<summary.count {
+            direct += model.logLikelihood(frequency: summary.frequency[index], recency: summary.recency[index], age: summary.age[index])
+        }
+        #expect(abs(model.logLikelihood(summary) - direct) < 1e-7 * abs(direct))
+        let point = [-1.3, 0.2, -0.2, 0.8]
+        let analytic = BetaGeometricNBD.negativeLogLikelihood(logParameters: point, data: data, withGradient: true)
+        for axis in 0..<4 {
+            var up = point
+            var down = point
+            up[axis] += 1e-5
+            down[axis] -= 1e-5
+            let numeric =
+                (BetaGeometricNBD.negativeLogLikelihood(logParameters: up, data: data, withGradient: false).value
+                    - BetaGeometricNBD.negativeLogLikelihood(logParameters: down, data: data, withGradient: false).value)
+                / 2e-5
+            #expect(abs(analytic.gradient[axis] - numeric) < 1e-4 * max(1, abs(numeric)), "axis \(axis)")
+        }
+    }
+
     @Test func frequentBuyersDoNotOverflow() {
         let value = published.expectedPurchases(within: 520, frequency: 400, recency: 38, age: 38.5)
         #expect(value.isFinite && value > 0)

@@ -154,9 +154,20 @@ struct SegmentsAPITests {
                 .post, "/api/v1/segments",
                 json: #"{"name": "Regulars", "rule": "orders.count >= 3", "description": "three orders or more"}"#)
             #expect(created.status == .created, "\(created.bodyText)")
-            let id = try #require(try created.json()["id"]?.stringValue)
+            let id = try #require(try created.json()["id"]?.intValue)
             let duplicate = try await patron.api(.post, "/api/v1/segments", json: #"{"name": "Regulars", "rule": "true"}"#)
             #expect(duplicate.status == .conflict)
+            #expect(try duplicate.problemFields() == ["name"])
+            var headers = HTTPFields()
+            headers[PatronTestHarness.idempotencyKey] = "segment-create-1"
+            let body = #"{"name": "Big spenders", "rule": "orders.total > 100"}"#
+            let first = try await patron.api(.post, "/api/v1/segments", json: body, headers: headers)
+            let replay = try await patron.api(.post, "/api/v1/segments", json: body, headers: headers)
+            #expect(first.status == .created && replay.status == .created)
+            #expect(replay.headers[PatronTestHarness.idempotentReplayed] == "true")
+            #expect(try first.json()["id"] == replay.json()["id"])
+            let bigSpenders = try #require(try first.json()["id"]?.intValue)
+            #expect(try await patron.api(.delete, "/api/v1/segments/\(bigSpenders)").status == .ok)
             #expect(try await patron.list("/api/v1/segments").count == 1)
 
             let refresh = try await patron.api(.post, "/api/v1/analytics/refresh")

@@ -33,6 +33,8 @@ public struct CohortReport: Sendable, Codable, Equatable {
     /// Orders after `until` (epoch seconds) are ignored.
     public init(_ snapshot: OrderSnapshot, until: Int64) {
         let lastMonth = CivilCalendar.monthIndex(epochSeconds: until)
+        let firstDay = snapshot.orderTimes.min().map(PurchaseSummary.day) ?? 0
+        let monthTable = MonthTable(fromDay: firstDay, toDay: PurchaseSummary.day(until))
         var cohortIndex: [Int64: Int] = [:]
         var cohorts: [(month: Int64, customers: Int, ordering: [Int], revenue: [Double])] = []
         var intervals = DayGapHistogram()
@@ -40,7 +42,7 @@ public struct CohortReport: Sendable, Codable, Equatable {
         for customer in 0..<snapshot.customerCount {
             let orders = snapshot.orders(of: customer)
             guard let first = orders.first, snapshot.orderTimes[first] <= until else { continue }
-            let firstMonth = CivilCalendar.monthIndex(epochSeconds: snapshot.orderTimes[first])
+            let firstMonth = monthTable.month(epochSeconds: snapshot.orderTimes[first])
             let width = Int(lastMonth - firstMonth) + 1
             let slot: Int
             if let existing = cohortIndex[firstMonth] {
@@ -57,7 +59,7 @@ public struct CohortReport: Sendable, Codable, Equatable {
             for order in orders {
                 let time = snapshot.orderTimes[order]
                 if time > until { break }
-                let month = CivilCalendar.monthIndex(epochSeconds: time) - firstMonth
+                let month = monthTable.month(epochSeconds: time) - firstMonth
                 cohorts[slot].revenue[Int(month)] += snapshot.orderAmounts[order]
                 if month == 0 {
                     ordersInFirstMonth += 1

@@ -3,6 +3,8 @@
 struct NelderMead {
     var maximumIterations = 5_000
     var tolerance = 1e-10
+    /// Stop once every vertex is this close to the best one (in each coordinate) and values agree.
+    var pointTolerance = 1e-9
     var initialStep = 0.5
 
     struct Result {
@@ -28,7 +30,7 @@ struct NelderMead {
             values = order.map { values[$0] }
             let best = values[0]
             let worst = values[dimension]
-            if abs(worst - best) <= tolerance * (abs(best) + tolerance) && spread(simplex) < 1e-9 { break }
+            if abs(worst - best) <= tolerance * (abs(best) + tolerance) && spread(simplex) < pointTolerance { break }
 
             var centroid = [Double](repeating: 0, count: dimension)
             for vertex in simplex.dropLast() {

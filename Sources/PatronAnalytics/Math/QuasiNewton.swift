@@ -15,19 +15,29 @@ struct QuasiNewton {
         var gradientNorm: Double
         var iterations: Int
         var converged: Bool
+        /// The final approximation of the inverse Hessian, to warm-start a related problem.
+        var inverseHessian: [[Double]]
     }
 
-    /// `objective` returns the value and its gradient at a point.
-    func minimize(_ start: [Double], _ objective: ([Double]) -> (value: Double, gradient: [Double])) -> Result {
+    /// `objective` returns the value and its gradient at a point. `inverseHessian` seeds the curvature
+    /// estimate (identity when nil).
+    func minimize(
+        _ start: [Double], inverseHessian seed: [[Double]]? = nil,
+        _ objective: ([Double]) -> (value: Double, gradient: [Double])
+    ) -> Result {
         let dimension = start.count
         var point = start
         var (value, gradient) = objective(point)
-        var inverseHessian = Self.identity(dimension)
+        var inverseHessian = seed ?? Self.identity(dimension)
         var iterations = 0
+        var lastImprovement = Double.infinity
         while iterations < maximumIterations {
             let norm = Self.norm(gradient)
-            if !value.isFinite || norm <= gradientTolerance * max(1, abs(value)) {
-                return Result(point: point, value: value, gradientNorm: norm, iterations: iterations, converged: value.isFinite)
+            let settled = lastImprovement <= 1e-12 * max(1, abs(value)) && norm <= stalledGradientTolerance * max(1, abs(value))
+            if !value.isFinite || norm <= gradientTolerance * max(1, abs(value)) || settled {
+                return Result(
+                    point: point, value: value, gradientNorm: norm, iterations: iterations, converged: value.isFinite,
+                    inverseHessian: inverseHessian)
             }
             iterations += 1
             var direction = Self.multiply(inverseHessian, gradient).map { -$0 }
@@ -42,7 +52,7 @@ struct QuasiNewton {
             var candidateValue = value
             var candidateGradient = gradient
             var accepted = false
-            for _ in 0..<60 {
+            for _ in 0..<30 {
                 candidate = (0..<dimension).map { point[$0] + step * direction[$0] }
                 (candidateValue, candidateGradient) = objective(candidate)
                 if candidateValue.isFinite && candidateValue <= value + 1e-4 * step * slope {
@@ -57,7 +67,7 @@ struct QuasiNewton {
                 let best = accepted && candidateValue < value
                 return Result(
                     point: best ? candidate : point, value: best ? candidateValue : value, gradientNorm: norm,
-                    iterations: iterations, converged: stalled)
+                    iterations: iterations, converged: stalled, inverseHessian: inverseHessian)
             }
             let move = (0..<dimension).map { candidate[$0] - point[$0] }
             let change = (0..<dimension).map { candidateGradient[$0] - gradient[$0] }
@@ -66,10 +76,13 @@ struct QuasiNewton {
                 inverseHessian = Self.bfgsUpdate(inverseHessian, move: move, change: change, curvature: curvature)
             }
             point = candidate
+            lastImprovement = improvement
             value = candidateValue
             gradient = candidateGradient
         }
-        return Result(point: point, value: value, gradientNorm: Self.norm(gradient), iterations: iterations, converged: false)
+        return Result(
+            point: point, value: value, gradientNorm: Self.norm(gradient), iterations: iterations, converged: false,
+            inverseHessian: inverseHessian)
     }
 
     private static func bfgsUpdate(_ h: [[Double]], move s: [Double], change y: [Double], curvature: Double) -> [[Double]] {

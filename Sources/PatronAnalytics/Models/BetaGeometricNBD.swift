@@ -56,8 +56,8 @@ public struct BetaGeometricNBD: Sendable, Codable, Equatable {
         let coarse = full.count > 20_000 ? full.strided(every: (full.count + 19_999) / 20_000) : full
         let result = MaximumLikelihood.fit(
             start: [0, 0, 0, 0],
-            coarse: { negativeLogLikelihood(logParameters: $0, data: coarse, withGradient: false).value },
-            objective: { negativeLogLikelihood(logParameters: $0, data: full, withGradient: true) })
+            coarse: { negativeLogLikelihood(logParameters: $0, data: coarse, withGradient: $1) }, coarseCount: coarse.count,
+            full: { negativeLogLikelihood(logParameters: $0, data: full, withGradient: $1) }, fullCount: full.count)
         guard result.value.isFinite else {
             throw .didNotConverge(model: "BG/NBD", detail: "the likelihood is not finite at any point tried")
         }
@@ -73,34 +73,49 @@ public struct BetaGeometricNBD: Sendable, Codable, Equatable {
     }
 
     /// The columns a fit reads, with time already rescaled and a histogram of x for the terms that
-    /// depend on x alone.
+    /// depend on x alone. When every time is a whole number of units (days, as summaries from orders
+    /// are), times are also kept as small integers so each evaluation computes log(α + t) once per
+    /// distinct t instead of once per customer.
     struct FitData: Sendable {
         var frequency: [Int]
         var recency: [Double]
         var age: [Double]
         var frequencyCounts: [Double]
+        /// Unscaled whole-number times, when all times are whole numbers below ``maximumTableTime``.
+        var recencySteps: [Int32]?
+        var ageSteps: [Int32]?
+        var timeScale: Double
+
+        static let maximumTableTime = 100_000.0
 
         var count: Int { frequency.count }
 
         init(_ data: PurchaseSummary, timeScale: Double) {
-            self.init(
-                frequency: data.frequency, recency: data.recency.map { $0 * timeScale },
-                age: data.age.map { $0 * timeScale })
+            self.init(frequency: data.frequency, recency: data.recency, age: data.age, timeScale: timeScale)
         }
 
-        init(frequency: [Int], recency: [Double], age: [Double]) {
+        init(frequency: [Int], recency: [Double], age: [Double], timeScale: Double) {
             self.frequency = frequency
-            self.recency = recency
-            self.age = age
+            self.recency = recency.map { $0 * timeScale }
+            self.age = age.map { $0 * timeScale }
+            self.timeScale = timeScale
             var counts = [Double](repeating: 0, count: (frequency.max() ?? 0) + 1)
             for x in frequency { counts[x] += 1 }
             frequencyCounts = counts
+            func steps(_ values: [Double]) -> [Int32]? {
+                guard values.allSatisfy({ $0 >= 0 && $0 <= Self.maximumTableTime && $0.rounded() == $0 }) else { return nil }
+                return values.map { Int32($0) }
+            }
+            recencySteps = steps(recency)
+            ageSteps = recencySteps == nil ? nil : steps(age)
+            if ageSteps == nil { recencySteps = nil }
         }
 
         func strided(every step: Int) -> FitData {
-            let picks = Swift.stride(from: 0, to: count, by: step)
+            let picks = Array(Swift.stride(from: 0, to: count, by: step))
             return FitData(
-                frequency: picks.map { frequency[$0] }, recency: picks.map { recency[$0] }, age: picks.map { age[$0] })
+                frequency: picks.map { frequency[$0] }, recency: picks.map { recency[$0] / timeScale },
+                age: picks.map { age[$0] / timeScale }, timeScale: timeScale)
         }
     }
 
@@ -140,6 +155,12 @@ public struct BetaGeometricNBD: Sendable, Codable, Equatable {
             }
         }
 
+        // log(α + t) and 1/(α + t) per distinct whole time, when times are whole numbers.
+        let largestStep = data.ageSteps.map { Int($0.max() ?? 0) } ?? -1
+        let logTable = (0..<largestStep + 1).map { Double.log(alpha + Double($0) * data.timeScale) }
+        let inverseTable = (0..<largestStep + 1).map { 1 / (alpha + Double($0) * data.timeScale) }
+        let logBX1 = data.frequencyCounts.indices.map { $0 > 0 ? Double.log(b + Double($0) - 1) : 0 }
+        let inverseBX1 = data.frequencyCounts.indices.map { $0 > 0 ? 1 / (b + Double($0) - 1) : 0 }
         let perCustomer = ParallelSum.sum(count: data.count, width: 5) { range in
             var sum = 0.0
             var dR = 0.0
@@ -147,28 +168,49 @@ public struct BetaGeometricNBD: Sendable, Codable, Equatable {
             var dA = 0.0
             var dB = 0.0
             let logA = Double.log(a)
+            let tabled = data.ageSteps != nil
             for index in range {
                 let x = data.frequency[index]
                 let rx = r + Double(x)
-                let logAgeTerm = Double.log(alpha + data.age[index])
+                let logAgeTerm: Double
+                let inverseAge: Double
+                if tabled, let ageSteps = data.ageSteps {
+                    let step = Int(ageSteps[index])
+                    logAgeTerm = logTable[step]
+                    inverseAge = inverseTable[step]
+                } else {
+                    logAgeTerm = Double.log(alpha + data.age[index])
+                    inverseAge = 1 / (alpha + data.age[index])
+                }
                 let staying = -rx * logAgeTerm
                 if x == 0 {
                     sum += staying
                     dR -= logAgeTerm
-                    dAlpha -= rx / (alpha + data.age[index])
+                    dAlpha -= rx * inverseAge
                     continue
                 }
-                let logRecencyTerm = Double.log(alpha + data.recency[index])
-                let bx1 = b + Double(x) - 1
-                let leaving = logA - Double.log(bx1) - rx * logRecencyTerm
-                sum += SpecialFunctions.logAddExp(staying, leaving)
+                let logRecencyTerm: Double
+                let inverseRecency: Double
+                if tabled, let recencySteps = data.recencySteps {
+                    let step = Int(recencySteps[index])
+                    logRecencyTerm = logTable[step]
+                    inverseRecency = inverseTable[step]
+                } else {
+                    logRecencyTerm = Double.log(alpha + data.recency[index])
+                    inverseRecency = 1 / (alpha + data.recency[index])
+                }
+                let leaving = logA - logBX1[x] - rx * logRecencyTerm
+                // log(e^staying + e^leaving) with one exp, reused for the weights of the two terms.
+                let difference = leaving - staying
+                let smaller = Double.exp(-abs(difference))
+                sum += max(staying, leaving) + Double.log(onePlus: smaller)
                 guard withGradient else { continue }
-                let leavingWeight = 1 / (1 + Double.exp(staying - leaving))
+                let leavingWeight = difference > 0 ? 1 / (1 + smaller) : smaller / (1 + smaller)
                 let stayingWeight = 1 - leavingWeight
                 dR -= stayingWeight * logAgeTerm + leavingWeight * logRecencyTerm
-                dAlpha -= stayingWeight * rx / (alpha + data.age[index]) + leavingWeight * rx / (alpha + data.recency[index])
+                dAlpha -= rx * (stayingWeight * inverseAge + leavingWeight * inverseRecency)
                 dA += leavingWeight / a
-                dB -= leavingWeight / bx1
+                dB -= leavingWeight * inverseBX1[x]
             }
             return [sum, dR, dAlpha, dA, dB]
         }

@@ -51,10 +51,17 @@ public struct GammaGamma: Sendable, Codable, Equatable {
         let mean = monetary.reduce(0, +) / Double(monetary.count)
         let scale = 10 / mean
         let fitData = FitData(frequency: frequency, monetary: monetary.map { $0 * scale })
+        let step = (fitData.frequency.count + 19_999) / 20_000
+        let picks = Array(Swift.stride(from: 0, to: fitData.frequency.count, by: step))
+        let coarse =
+            step > 1
+            ? FitData(frequency: picks.map { fitData.frequency[$0] }, monetary: picks.map { fitData.monetary[$0] }) : fitData
         let result = MaximumLikelihood.fit(
             start: [0, 0, 0],
-            coarse: { negativeLogLikelihood(logParameters: $0, data: fitData, withGradient: false).value },
-            objective: { negativeLogLikelihood(logParameters: $0, data: fitData, withGradient: true) })
+            coarse: { negativeLogLikelihood(logParameters: $0, data: coarse, withGradient: $1) },
+            coarseCount: coarse.frequency.count,
+            full: { negativeLogLikelihood(logParameters: $0, data: fitData, withGradient: $1) },
+            fullCount: fitData.frequency.count)
         guard result.value.isFinite else {
             throw .didNotConverge(model: "Gamma-Gamma", detail: "the likelihood is not finite at any point tried")
         }

@@ -21,25 +21,37 @@ public struct FitDiagnostics: Sendable, Codable, Equatable {
     public var customers: Int
 }
 
-/// Runs the two-stage fit every model uses: Nelder–Mead on log-parameters (robust from a poor start),
-/// then BFGS with the analytic gradient (precise). `objective` returns the negative log-likelihood and
-/// its gradient with respect to the log-parameters; `coarse` may be the same objective on a subsample.
+/// Runs the fit every model uses. Nelder–Mead on log-parameters finds the optimum's neighbourhood
+/// robustly from a poor start; BFGS with the analytic gradient then polishes it to full precision.
+/// Large data sets do both on a deterministic subsample first, then finish with a few BFGS steps on
+/// all the data, warm-started with the subsample's curvature scaled to the full size.
 enum MaximumLikelihood {
     /// Log-parameters beyond this bound are treated as divergence (parameters outside e^±18).
     static let logBound = 18.0
 
+    typealias Objective = (_ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double])
+
+    /// `coarse` is the negative log-likelihood on a subsample of `coarseCount` items (or the full data),
+    /// `full` the same on all `fullCount` items.
     static func fit(
-        start: [Double],
-        coarse: ([Double]) -> Double,
-        objective: ([Double]) -> (value: Double, gradient: [Double])
+        start: [Double], coarse: Objective, coarseCount: Int, full: Objective, fullCount: Int
     ) -> (point: [Double], value: Double, iterations: Int, converged: Bool) {
         func bounded(_ point: [Double]) -> Bool { point.allSatisfy { abs($0) <= logBound } }
-        let simplex = NelderMead().minimize(start) { bounded($0) ? coarse($0) : .infinity }
-        let polished = QuasiNewton().minimize(simplex.point) { point in
-            guard bounded(point) else { return (.infinity, point.map { _ in 0 }) }
-            return objective(point)
+        // The simplex only has to get close: BFGS does the last digits far more cheaply.
+        let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) { bounded($0) ? coarse($0, false).value : .infinity }
+        var polished = QuasiNewton().minimize(simplex.point) {
+            bounded($0) ? coarse($0, true) : (.infinity, $0.map { _ in 0 })
+        }
+        var iterations = simplex.iterations + polished.iterations
+        if coarseCount < fullCount {
+            let scale = Double(coarseCount) / Double(fullCount)
+            let seed = polished.inverseHessian.map { row in row.map { $0 * scale } }
+            polished = QuasiNewton().minimize(polished.point, inverseHessian: seed) {
+                bounded($0) ? full($0, true) : (.infinity, $0.map { _ in 0 })
+            }
+            iterations += polished.iterations
         }
         let converged = polished.converged && polished.value.isFinite
-        return (polished.point, polished.value, simplex.iterations + polished.iterations, converged)
+        return (polished.point, polished.value, iterations, converged)
     }
 }

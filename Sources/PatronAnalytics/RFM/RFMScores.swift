@@ -22,23 +22,27 @@ public struct RFMScores: Sendable {
     }
 
     public func code(_ index: Int) -> String {
-        "\(recency[index])\(frequency[index])\(monetary[index])"
+        Self.code(r: recency[index], f: frequency[index], m: monetary[index])
     }
 
-    /// Scores where higher values are better. Sorting a plain copy and counting strictly smaller values
-    /// by binary search is much faster than sorting indexes with a comparator closure.
+    /// Scores where higher values are better. 1 + ⌊5·less/n⌋ ≥ k + 1 exactly when the value exceeds the
+    /// order statistic at rank ⌈k·n/5⌉ − 1, so four thresholds from one sorted copy score every value.
     static func quintiles(_ values: [Double]) -> [UInt8] {
         let count = values.count
         guard count > 0 else { return [] }
         let sorted = values.sorted()
+        let thresholds = (1...4).map { sorted[max(0, ($0 * count + 4) / 5 - 1)] }
         return values.map { value in
-            var low = 0
-            var high = count
-            while low < high {
-                let middle = (low + high) >> 1
-                if sorted[middle] < value { low = middle + 1 } else { high = middle }
-            }
-            return UInt8(min(5, 1 + 5 * low / count))
+            var score: UInt8 = 1
+            for threshold in thresholds where value > threshold { score += 1 }
+            return score
         }
+    }
+
+    /// "RFM" codes such as "545", built once: formatting a string per customer is slow at a million.
+    public static let codes: [String] = (0..<216).map { "\($0 / 36)\($0 / 6 % 6)\($0 % 6)" }
+
+    public static func code(r: UInt8, f: UInt8, m: UInt8) -> String {
+        codes[Int(r) * 36 + Int(f) * 6 + Int(m)]
     }
 }

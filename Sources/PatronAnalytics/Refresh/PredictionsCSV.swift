@@ -18,7 +18,9 @@ public enum PredictionsCSV {
                 number(summary.age[buyer]), number(summary.monetary[buyer]), number(analysis.probabilityAlive[customer]),
                 number(analysis.expectedPurchases[customer]), number(analysis.expectedSpend[customer]),
                 number(analysis.predictedValue[customer]),
-                "\(analysis.recencyScore[customer])\(analysis.frequencyScore[customer])\(analysis.monetaryScore[customer])",
+                RFMScores.code(
+                    r: analysis.recencyScore[customer], f: analysis.frequencyScore[customer],
+                    m: analysis.monetaryScore[customer]),
                 quoted(analysis.segment[customer]?.rawValue ?? ""),
             ]
             output.append(contentsOf: fields.joined(separator: ",").utf8)

@@ -40,3 +40,25 @@ public enum CivilCalendar {
         return PurchaseSummary.day(seconds)
     }
 }
+
+/// Month indexes of a range of UTC days, computed once, for loops over millions of orders.
+struct MonthTable {
+    private let firstDay: Int64
+    private let months: [Int32]
+
+    init(fromDay: Int64, toDay: Int64) {
+        firstDay = fromDay
+        months =
+            toDay >= fromDay
+            ? (fromDay...toDay).map { day in
+                let date = CivilCalendar.date(fromDay: day)
+                return Int32((date.year - 1970) * 12 + date.month - 1)
+            } : []
+    }
+
+    func month(epochSeconds: Int64) -> Int64 {
+        let offset = PurchaseSummary.day(epochSeconds) - firstDay
+        guard offset >= 0, offset < months.count else { return CivilCalendar.monthIndex(epochSeconds: epochSeconds) }
+        return Int64(months[Int(offset)])
+    }
+}

@@ -34,15 +34,30 @@ public struct OrderSnapshotBuilder: Sendable {
     private var rowTime: [Int64] = []
     private var rowAmount: [Double] = []
 
+    /// Set when keys came in bulk: the key index is built only if a lookup by key is ever needed.
+    private var keyIndexPending = false
+
     public init(expectedOrders: Int = 0) {
         rowCustomer.reserveCapacity(expectedOrders)
         rowTime.reserveCapacity(expectedOrders)
         rowAmount.reserveCapacity(expectedOrders)
     }
 
+    /// Starts with known, distinct customers: customer `i` is `customerKeys[i]`. Callers that append by
+    /// index (``append(customerIndex:time:amount:)``) never pay for hashing a million keys.
+    public init(customerKeys: [String], expectedOrders: Int = 0) {
+        self.init(expectedOrders: expectedOrders)
+        keys = customerKeys
+        keyIndexPending = !customerKeys.isEmpty
+    }
+
     /// Registers a customer without orders yet (so customers with no orders still get an index).
     @discardableResult
     public mutating func customer(_ key: String) -> Int32 {
+        if keyIndexPending {
+            indexByKey = Dictionary(keys.enumerated().map { ($1, Int32($0)) }) { first, _ in first }
+            keyIndexPending = false
+        }
         if let index = indexByKey[key] { return index }
         let index = Int32(keys.count)
         keys.append(key)

@@ -50,8 +50,8 @@ public struct MetricsColumns: Sendable {
             rfmR[customer] = Double(analysis.recencyScore[customer])
             rfmF[customer] = Double(analysis.frequencyScore[customer])
             rfmM[customer] = Double(analysis.monetaryScore[customer])
-            rfmScore[customer] =
-                "\(analysis.recencyScore[customer])\(analysis.frequencyScore[customer])\(analysis.monetaryScore[customer])"
+            rfmScore[customer] = RFMScores.code(
+                r: analysis.recencyScore[customer], f: analysis.frequencyScore[customer], m: analysis.monetaryScore[customer])
             rfmSegment[customer] = analysis.segment[customer]?.rawValue
             probabilityAlive[customer] = analysis.probabilityAlive[customer]
             expectedPurchases[customer] = analysis.expectedPurchases[customer]

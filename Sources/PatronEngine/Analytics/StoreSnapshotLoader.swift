@@ -24,10 +24,10 @@ public struct StoreSnapshotLoader: Sendable {
 
     public func load(now: Int64) async throws -> Loaded {
         let (customerIds, profile) = try await customers()
-        var builder = OrderSnapshotBuilder()
+        var builder = OrderSnapshotBuilder(customerKeys: customerIds.map { String($0) })
         var indexById: [Int64: Int32] = [:]
         indexById.reserveCapacity(customerIds.count)
-        for id in customerIds { indexById[id] = builder.customer(String(id)) }
+        for (index, id) in customerIds.enumerated() { indexById[id] = Int32(index) }
         var after: Int64 = 0
         var currencyCounts: [String: Int] = [:]
         var digits: [String: Double] = [:]

@@ -37,11 +37,14 @@ struct AnalyticsController: Sendable {
             return Response.json(segment.json)
         }
         routes.patch("segments/:id") { request, context in try await updateSegment(request, context) }
-        routes.delete("segments/:id") { _, context in
+        routes.delete("segments/:id") { request, context in
             let (store, id) = (try context.requireStore(), try pathId(context, "segment"))
-            let deleted = try await database.write(store: store) { try await SegmentRepository(sql: $0, storeID: store).delete(id: id) }
-            guard deleted else { throw Problem.notFound("no segment with id \(id)") }
-            return Response.json(["id": .string(String(id)), "deleted": true])
+            return try await writes.commit(request, store: store, bodyBytes: []) { writer in
+                guard try await SegmentRepository(sql: writer.sql, storeID: store).delete(id: id) else {
+                    throw Problem.notFound("no segment with id \(id)")
+                }
+                return (.ok, ["id": .int(id), "deleted": true])
+            }
         }
         routes.get("segments/:id/members") { request, context in try await members(request, context) }
         return routes
@@ -56,12 +59,12 @@ struct AnalyticsController: Sendable {
             let outcome = try await refresher.refresh(store: store, reason: "api")
             await refreshes.leave(store)
             return Response.json([
-                "run": .string(String(outcome.run)), "customers": .int(Int64(outcome.customers)),
+                "run": .int(outcome.run), "customers": .int(Int64(outcome.customers)),
                 "orders": .int(Int64(outcome.orders)), "seconds": .double(outcome.seconds),
                 "segments": .array(
                     outcome.segments.map {
                         [
-                            "id": .string(String($0.id)), "members": .int(Int64($0.members)), "entered": .int(Int64($0.entered)),
+                            "id": .int($0.id), "members": .int(Int64($0.members)), "entered": .int(Int64($0.entered)),
                             "exited": .int(Int64($0.exited)),
                         ]
                     }),
@@ -80,7 +83,7 @@ struct AnalyticsController: Sendable {
             throw Problem.notFound("no analytics for this store yet: POST /api/v1/analytics/refresh computes them")
         }
         var document: [String: JSONValue] = [
-            "run": .string(String(run.id)), "currency": JSONValue(run.currency),
+            "run": .int(run.id), "currency": JSONValue(run.currency),
             "computedAt": .string(Timestamp.format(Timestamp.date(milliseconds: run.finishedAt ?? run.startedAt))),
         ]
         switch part {
@@ -102,7 +105,7 @@ struct AnalyticsController: Sendable {
         guard case .some(let metrics) = found else { throw Problem.notFound("no customer with id \(id)") }
         guard let (row, computedAt, currency) = metrics else {
             return Response.json([
-                "customerId": .string(String(id)), "computedAt": .null,
+                "customerId": .int(id), "computedAt": .null,
                 "reason": "no orders before the last analytics refresh, or no refresh yet",
             ])
         }
@@ -135,35 +138,34 @@ struct AnalyticsController: Sendable {
 
     private func createSegment(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
-        let (_, body) = try await writes.jsonBody(request)
+        let (bytes, body) = try await writes.jsonBody(request)
         let input = try readSegment(body, partial: false)
         guard let name = input.name, let rule = input.rule else { throw Problem.notFound("unreachable") }
-        let now = Timestamp.milliseconds(writes.ingestor.clock())
-        do {
-            let segment = try await database.write(store: store) {
-                try await SegmentRepository(sql: $0, storeID: store).create(
-                    name: name, description: input.description ?? nil, rule: rule, now: now)
+        return try await writes.commit(request, store: store, bodyBytes: bytes) { writer in
+            do {
+                let segment = try await SegmentRepository(sql: writer.sql, storeID: store).create(
+                    name: name, description: input.description ?? nil, rule: rule, now: writer.now)
+                return (.created, segment.json)
+            } catch SegmentRepository.SaveError.nameTaken {
+                throw Self.nameTaken(name)
             }
-            return Response.json(segment.json, status: .created)
-        } catch SegmentRepository.SaveError.nameTaken {
-            throw Self.nameTaken(name)
         }
     }
 
     private func updateSegment(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let (store, id) = (try context.requireStore(), try pathId(context, "segment"))
-        let (_, body) = try await writes.jsonBody(request)
+        let (bytes, body) = try await writes.jsonBody(request)
         let input = try readSegment(body, partial: true)
-        let now = Timestamp.milliseconds(writes.ingestor.clock())
-        do {
-            let segment = try await database.write(store: store) {
-                try await SegmentRepository(sql: $0, storeID: store).update(
-                    id: id, name: input.name, description: input.description, rule: input.rule, now: now)
+        return try await writes.commit(request, store: store, bodyBytes: bytes) { writer in
+            do {
+                guard
+                    let segment = try await SegmentRepository(sql: writer.sql, storeID: store).update(
+                        id: id, name: input.name, description: input.description, rule: input.rule, now: writer.now)
+                else { throw Problem.notFound("no segment with id \(id)") }
+                return (.ok, segment.json)
+            } catch SegmentRepository.SaveError.nameTaken {
+                throw Self.nameTaken(input.name ?? "")
             }
-            guard let segment else { throw Problem.notFound("no segment with id \(id)") }
-            return Response.json(segment.json)
-        } catch SegmentRepository.SaveError.nameTaken {
-            throw Self.nameTaken(input.name ?? "")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PatronCore
 import PatronEngine
 import PatronStore
 import ServiceLifecycle
@@ -25,7 +26,10 @@ struct AnalyticsScheduler: Service {
         let database = refresher.database
         guard let stores = try? await StoreRepository.list(in: database) else { return }
         for store in stores where !Task.isCancelled {
-            let stale = try? await database.read { try await AnalyticsRunRepository(sql: $0, storeID: store.id).needsRefresh() }
+            let now = Timestamp.milliseconds(refresher.clock())
+            let stale = try? await database.read {
+                try await AnalyticsRunRepository(sql: $0, storeID: store.id).needsRefresh(now: now)
+            }
             guard stale == true, await refreshes.enter(store.id) else { continue }
             do {
                 _ = try await refresher.refresh(store: store.id, reason: "schedule")

@@ -10,7 +10,7 @@ enum PredictionJSON {
         }
         func number(_ value: Double?) -> JSONValue { value.map { .double($0) } ?? .null }
         return [
-            "customerId": .string(String(row.customerId)), "computedAt": time(computedAt), "currency": JSONValue(currency),
+            "customerId": .int(row.customerId), "computedAt": time(computedAt), "currency": JSONValue(currency),
             "orders": .int(row.ordersCount), "revenue": .int(row.revenue), "firstOrderAt": time(row.firstOrderAt),
             "lastOrderAt": time(row.lastOrderAt),
             "rfm": row.rfm.map { rfm in

@@ -87,21 +87,27 @@ public struct AnalyticsRunRepository {
 }
 
 extension AnalyticsRunRepository {
-    /// True when the store has customers, orders or events newer than its last successful refresh
-    /// (or has data and was never refreshed).
-    public func needsRefresh() async throws -> Bool {
-        let lastRun = try await latestSucceeded()?.startedAt ?? Int64.min
+    /// True when the store has customers, orders, events or segments newer than its last successful
+    /// refresh, or that refresh is older than `maximumAge` milliseconds (time alone moves recency,
+    /// P(alive) and rules such as `last_order_at < now - 90d`), or it was never refreshed.
+    public func needsRefresh(now: Int64, maximumAge: Int64 = 86_400_000) async throws -> Bool {
+        guard let lastRun = try await latestSucceeded()?.startedAt else { return true }
+        if now - lastRun >= maximumAge { return true }
         let row = try await sql.raw(
             """
             SELECT
                 (SELECT MAX(updated_at) FROM orders WHERE store_id = \(bind: storeID)) AS orders_changed,
                 (SELECT MAX(updated_at) FROM customers WHERE store_id = \(bind: storeID)) AS customers_changed,
+                (SELECT MAX(updated_at) FROM segments WHERE store_id = \(bind: storeID)) AS segments_changed,
                 (SELECT MAX(id) FROM events WHERE store_id = \(bind: storeID) AND received_at > \(bind: lastRun)
                     AND source <> 'patron') AS new_event
             """
         ).first()
         guard let row else { return false }
-        let changed = [try row.optionalInt("orders_changed"), try row.optionalInt("customers_changed")].compactMap { $0 }
+        let changed = [
+            try row.optionalInt("orders_changed"), try row.optionalInt("customers_changed"),
+            try row.optionalInt("segments_changed"),
+        ].compactMap { $0 }
         let newEvent = try row.optionalInt("new_event")
         return changed.contains { $0 >= lastRun } || newEvent != nil
     }

@@ -19,7 +19,7 @@ public struct SegmentRecord: Sendable, Equatable {
 
     public var json: JSONValue {
         [
-            "id": .string(String(id)), "name": .string(name), "description": JSONValue(description), "rule": .string(rule),
+            "id": .int(id), "name": .string(name), "description": JSONValue(description), "rule": .string(rule),
             "memberCount": JSONValue(memberCount), "refreshedAt": refreshedAt.map(Self.time) ?? .null,
             "createdAt": Self.time(createdAt), "updatedAt": Self.time(updatedAt),
         ]
