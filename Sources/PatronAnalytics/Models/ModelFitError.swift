@@ -28,6 +28,11 @@ public struct FitDiagnostics: Sendable, Codable, Equatable {
 enum MaximumLikelihood {
     /// Log-parameters beyond this bound are treated as divergence (parameters outside e^±18).
     static let logBound = 18.0
+    /// A weak prior pulling each log-parameter toward 0 (the parameter toward 1, on data already scaled
+    /// to a natural range): λ Σ (log θ)². It is negligible next to the likelihood of any real history
+    /// but keeps degenerate ones (say, perfectly regular buyers who never lapse) from sending
+    /// parameters off to infinity.
+    static let penalty = 0.01
 
     typealias Objective = (_ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double])
 
@@ -37,17 +42,23 @@ enum MaximumLikelihood {
         start: [Double], coarse: Objective, coarseCount: Int, full: Objective, fullCount: Int
     ) -> (point: [Double], value: Double, iterations: Int, converged: Bool) {
         func bounded(_ point: [Double]) -> Bool { point.allSatisfy { abs($0) <= logBound } }
+        func penalized(_ objective: Objective, _ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double]) {
+            let (value, gradient) = objective(point, withGradient)
+            let prior = penalty * point.reduce(0) { $0 + $1 * $1 }
+            guard withGradient else { return (value + prior, gradient) }
+            return (value + prior, zip(gradient, point).map { $0 + 2 * penalty * $1 })
+        }
         // The simplex only has to get close: BFGS does the last digits far more cheaply.
-        let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) { bounded($0) ? coarse($0, false).value : .infinity }
+        let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) { bounded($0) ? penalized(coarse, $0, false).value : .infinity }
         var polished = QuasiNewton().minimize(simplex.point) {
-            bounded($0) ? coarse($0, true) : (.infinity, $0.map { _ in 0 })
+            bounded($0) ? penalized(coarse, $0, true) : (.infinity, $0.map { _ in 0 })
         }
         var iterations = simplex.iterations + polished.iterations
         if coarseCount < fullCount {
             let scale = Double(coarseCount) / Double(fullCount)
             let seed = polished.inverseHessian.map { row in row.map { $0 * scale } }
             polished = QuasiNewton().minimize(polished.point, inverseHessian: seed) {
-                bounded($0) ? full($0, true) : (.infinity, $0.map { _ in 0 })
+                bounded($0) ? penalized(full, $0, true) : (.infinity, $0.map { _ in 0 })
             }
             iterations += polished.iterations
         }

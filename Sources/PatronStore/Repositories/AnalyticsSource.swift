@@ -54,8 +54,8 @@ public struct AnalyticsSource {
         try await sql.raw(
             """
             SELECT o.id, o.customer_id, o.placed_at, o.currency,
-                o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r
-                    WHERE r.store_id = o.store_id AND r.order_external_id = o.external_id), 0) AS net
+                CAST(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r
+                    WHERE r.store_id = o.store_id AND r.order_external_id = o.external_id), 0) AS BIGINT) AS net
             FROM orders o
             WHERE o.store_id = \(bind: storeID) AND o.id > \(bind: after) AND o.customer_id IS NOT NULL
                 AND o.cancelled_at IS NULL AND o.is_placeholder = 0 AND o.financial_status <> 'voided'
