@@ -113,7 +113,8 @@ struct AnalyticsBench: AsyncParsableCommand {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw UserError("the peer exited with status \(process.terminationStatus); see benchmarks/README.md to set up lifetimes")
+            throw UserError(
+                "the peer exited with status \(process.terminationStatus); see benchmarks/README.md to set up lifetimes")
         }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
         guard let last = lines.last, let json = try? JSONParser.parse(String(last)) else {

@@ -54,7 +54,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         guard snapshot.orderCount > 0 else { throw UserError("there are no orders to analyse") }
         let loaded = ContinuousClock.now
         let end = try calibrationEnd(snapshot)
-        let analysis = CustomerAnalysis(snapshot, options: AnalysisOptions(until: end, horizonDays: horizon, annualDiscountRate: discountRate))
+        let analysis = CustomerAnalysis(
+            snapshot, options: AnalysisOptions(until: end, horizonDays: horizon, annualDiscountRate: discountRate))
         let analysed = ContinuousClock.now
         if let predictions {
             let bytes = PredictionsCSV.render(analysis, keys: snapshot.customerKeys)
@@ -111,26 +112,40 @@ struct AnalyzeCommand: AsyncParsableCommand {
         func fixed(_ value: Double?, _ digits: Int = 2) -> String {
             value.map { String(format: "%.\(digits)f", $0) } ?? "n/a"
         }
-        print("\(snapshot.customerCount) customers, \(snapshot.orderCount) orders; calibration ends \(CivilCalendar.dayLabel(analysis.summary.endDay))")
+        print(
+            "\(snapshot.customerCount) customers, \(snapshot.orderCount) orders; calibration ends \(CivilCalendar.dayLabel(analysis.summary.endDay))"
+        )
         if let model = analysis.purchaseModel, let fit = analysis.purchaseFit {
-            print("BG/NBD (days): r=\(fixed(model.r, 4)) alpha=\(fixed(model.alpha, 4)) a=\(fixed(model.a, 4)) b=\(fixed(model.b, 4)) log-likelihood=\(fixed(fit.logLikelihood, 1))")
+            print(
+                "BG/NBD (days): r=\(fixed(model.r, 4)) alpha=\(fixed(model.alpha, 4)) a=\(fixed(model.a, 4)) b=\(fixed(model.b, 4)) log-likelihood=\(fixed(fit.logLikelihood, 1))"
+            )
         } else if let error = analysis.purchaseModelError {
             print("BG/NBD: not fitted: \(error)")
         }
         if let model = analysis.spendModel, let fit = analysis.spendFit {
-            print("Gamma-Gamma: p=\(fixed(model.p, 4)) q=\(fixed(model.q, 4)) gamma=\(fixed(model.gamma, 4)) log-likelihood=\(fixed(fit.logLikelihood, 1)) (\(fit.customers) repeat buyers)")
+            print(
+                "Gamma-Gamma: p=\(fixed(model.p, 4)) q=\(fixed(model.q, 4)) gamma=\(fixed(model.gamma, 4)) log-likelihood=\(fixed(fit.logLikelihood, 1)) (\(fit.customers) repeat buyers)"
+            )
         } else if let error = analysis.spendModelError {
             print("Gamma-Gamma: not fitted: \(error)")
         }
         let kpis = analysis.kpis
         print("KPIs for the \(horizon) days to \(CivilCalendar.dayLabel(analysis.summary.endDay)):")
-        print("  orders \(kpis.orders), revenue \(fixed(kpis.revenue)), customers \(kpis.customers), AOV \(fixed(kpis.averageOrderValue))")
-        print("  purchase frequency \(fixed(kpis.purchaseFrequency)), repeat purchase rate \(fixed(kpis.repeatPurchaseRate.map { $0 * 100 }, 1))%, returning-customer rate \(fixed(kpis.returningCustomerRate.map { $0 * 100 }, 1))%")
-        print("  repeat revenue share \(fixed(kpis.repeatRevenueShare.map { $0 * 100 }, 1))%, median days between orders \(fixed(kpis.medianDaysBetweenOrders, 0))")
+        print(
+            "  orders \(kpis.orders), revenue \(fixed(kpis.revenue)), customers \(kpis.customers), AOV \(fixed(kpis.averageOrderValue))"
+        )
+        print(
+            "  purchase frequency \(fixed(kpis.purchaseFrequency)), repeat purchase rate \(fixed(kpis.repeatPurchaseRate.map { $0 * 100 }, 1))%, returning-customer rate \(fixed(kpis.returningCustomerRate.map { $0 * 100 }, 1))%"
+        )
+        print(
+            "  repeat revenue share \(fixed(kpis.repeatRevenueShare.map { $0 * 100 }, 1))%, median days between orders \(fixed(kpis.medianDaysBetweenOrders, 0))"
+        )
         print("  customers at risk \(kpis.customersAtRisk.map(String.init) ?? "n/a"), value at risk \(fixed(kpis.valueAtRisk))")
         print("RFM segments:")
         for totals in grid.segments {
-            print("  \(totals.segment.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(totals.customers).leftPadded(8))  revenue \(fixed(totals.revenue))")
+            print(
+                "  \(totals.segment.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(totals.customers).leftPadded(8))  revenue \(fixed(totals.revenue))"
+            )
         }
     }
 }

@@ -6,6 +6,13 @@ import PatronHTTP
 import PatronStore
 
 struct DemoCommand: AsyncParsableCommand {
+    /// Saved segments the demo store starts with, so segment membership and its events have content.
+    static let demoSegments = [
+        ("Slipping regulars", #"rfm.segment in ["At Risk", "Can't Lose Them"] and orders.count >= 2"#),
+        ("Browsed, did not buy", #"did "Product Viewed" in last 30d and not did "Order Completed" in last 30d"#),
+        ("High value", "predicted_clv > 200"),
+    ]
+
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Start Patron on SQLite with a realistic demo store loaded.")
 
@@ -25,10 +32,18 @@ struct DemoCommand: AsyncParsableCommand {
         let data = generator.generate()
         let generated = Date()
         let options = try DatabaseOptions.parse(["--database", database])
-        let (credentials, counts) = try await options.withDatabase { database in
+        let (credentials, counts, analytics) = try await options.withDatabase { database in
             let credentials = try await StoreRepository.create(name: "Demo Home & Gift Shop", in: database)
             let counts = try await DemoLoader.load(data, store: credentials.id, ingestor: Ingestor(database: database))
-            return (credentials, counts)
+            try await database.write(store: credentials.id) { sql in
+                let segments = SegmentRepository(sql: sql, storeID: credentials.id)
+                let now = Timestamp.milliseconds(Date())
+                for (name, rule) in Self.demoSegments {
+                    _ = try await segments.create(name: name, description: nil, rule: rule, now: now)
+                }
+            }
+            let analytics = try await AnalyticsRefresher(database: database).refresh(store: credentials.id, reason: "demo")
+            return (credentials, counts, analytics)
         }
         let loaded = Date()
         let url = "http://127.0.0.1:\(port)"
@@ -36,8 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
         let storage = String(format: "%.1f", loaded.timeIntervalSince(generated))
         let banner = """
             Patron demo store loaded: \(counts.customers) customers, \(counts.products) products, \(counts.orders) orders,
-            \(counts.shipments) shipments, \(counts.events) events (generated in \(generation) s, stored in \(storage) s,
-            database \(database))
+            \(counts.shipments) shipments, \(counts.events) events (generated in \(generation) s, stored and analysed in
+            \(storage) s, database \(database)); \(analytics.segments.count) segments computed
 
             Store \(credentials.id) "\(credentials.name)"
               secret key:     \(credentials.secretKey)
@@ -47,6 +62,12 @@ struct DemoCommand: AsyncParsableCommand {
             Try it:
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers?limit=3'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/1'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/analytics/kpis'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/analytics/rfm'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/1/predictions'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' -H 'Content-Type: application/json' \\
+                -d '{"rule":"rfm.segment == \\"At Risk\\" and orders.count >= 2"}' \\
+                '\(url)/api/v1/segments/preview'
               curl -u '\(credentials.writeKey):' -H 'Content-Type: application/json' \\
                 -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prod_001"}}' \(url)/v1/track
               API reference: \(url)/api/v1/openapi.json   health: \(url)/healthz   metrics: \(url)/metrics

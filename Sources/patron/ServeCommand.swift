@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var databaseOptions: DatabaseOptions
     @Option(help: "Port to listen on (default: $PATRON_PORT or 8080).") var port: Int?
     @Option(help: "Address to bind (default: $PATRON_HOST or 127.0.0.1).") var host: String?
-    @Option(help: "Seconds between scheduled analytics refreshes, 0 for on demand only (default: $PATRON_ANALYTICS_INTERVAL or 3600).")
+    @Option(
+        help: "Seconds between scheduled analytics refreshes, 0 for on demand only (default: $PATRON_ANALYTICS_INTERVAL or 3600)."
+    )
     var analyticsInterval: Int?
     @Option(help: "Prediction horizon in days (default: $PATRON_ANALYTICS_HORIZON_DAYS or 365).") var analyticsHorizon: Int?
 
@@ -25,10 +27,14 @@ struct ServeCommand: AsyncParsableCommand {
             port: try port ?? environment["PATRON_PORT"].map(parsePort) ?? 8080,
             databaseLocation: databaseOptions.location,
             analyticsIntervalSeconds: try analyticsInterval
-                ?? environment["PATRON_ANALYTICS_INTERVAL"].map { try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000) }
+                ?? environment["PATRON_ANALYTICS_INTERVAL"].map {
+                    try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000)
+                }
                 ?? 3_600,
             analyticsHorizonDays: try analyticsHorizon
-                ?? environment["PATRON_ANALYTICS_HORIZON_DAYS"].map { try parseCount($0, "PATRON_ANALYTICS_HORIZON_DAYS", 1...3_650) }
+                ?? environment["PATRON_ANALYTICS_HORIZON_DAYS"].map {
+                    try parseCount($0, "PATRON_ANALYTICS_HORIZON_DAYS", 1...3_650)
+                }
                 ?? 365)
         guard configuration.analyticsIntervalSeconds >= 0, (1...3_650).contains(configuration.analyticsHorizonDays) else {
             throw UserError("--analytics-interval must be >= 0 and --analytics-horizon between 1 and 3650")

@@ -84,7 +84,8 @@ import Testing
         let model = BetaGeometricNBD(r: 0.25, alpha: 30, a: 0.8, b: 2.4, unit: .days)
         var direct = 0.0
         for index in 0..<summary.count {
-            direct += model.logLikelihood(frequency: summary.frequency[index], recency: summary.recency[index], age: summary.age[index])
+            direct += model.logLikelihood(
+                frequency: summary.frequency[index], recency: summary.recency[index], age: summary.age[index])
         }
         #expect(abs(model.logLikelihood(summary) - direct) < 1e-7 * abs(direct))
         let point = [-1.3, 0.2, -0.2, 0.8]

@@ -44,7 +44,8 @@ import Testing
     }
 
     @Test func recencyScoresRewardRecentBuyers() {
-        let scores = RFMScores(daysSinceLastOrder: [400, 1, 30, 90, 200], orderCount: [1, 1, 1, 1, 1], revenue: [5, 5, 5, 5, 5])
+        let scores = RFMScores(
+            daysSinceLastOrder: [400, 1, 30, 90, 200], orderCount: [1, 1, 1, 1, 1], revenue: [5, 5, 5, 5, 5])
         #expect(scores.recency == [1, 5, 4, 3, 2])
         #expect(scores.frequency == [1, 1, 1, 1, 1])
         #expect(scores.code(1) == "511")

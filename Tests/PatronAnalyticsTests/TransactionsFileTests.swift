@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct TransactionsFileTests {
     @Test func readsColumnsInAnyOrderWithQuotesAndCRLF() throws {
-        let text = "amount,customer_id,date,note\r\n12.50,\"c,1\",2024-03-01,x\r\n7,c2,2024-03-02T10:15:00Z,\r\n3.25,\"c,1\",2024-02-01T23:30:00-02:00,y\r\n"
+        let text =
+            "amount,customer_id,date,note\r\n12.50,\"c,1\",2024-03-01,x\r\n7,c2,2024-03-02T10:15:00Z,\r\n3.25,\"c,1\",2024-02-01T23:30:00-02:00,y\r\n"
         let snapshot = try TransactionsCSV.read(Array(text.utf8))
         #expect(snapshot.customerKeys == ["c,1", "c2"])
         #expect(snapshot.orderAmounts == [3.25, 12.5, 7])

@@ -65,7 +65,8 @@ struct AnalyticsAPITests {
             #expect(kpis["currency"]?.stringValue == "USD")
             #expect(kpis["kpis"]?["orders"]?.intValue == Int64(AnalyticsFixture.expectedOrders))
             let revenue = kpis["kpis"]?["revenue"]
-            #expect(revenue == .double(AnalyticsFixture.expectedRevenue) || revenue == .int(Int64(AnalyticsFixture.expectedRevenue)))
+            #expect(
+                revenue == .double(AnalyticsFixture.expectedRevenue) || revenue == .int(Int64(AnalyticsFixture.expectedRevenue)))
             // 22 of the 30 buyers have two orders or more.
             #expect(kpis["kpis"]?["repeat_purchase_rate"] == .double(22.0 / 30))
 

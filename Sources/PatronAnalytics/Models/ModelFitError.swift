@@ -49,7 +49,9 @@ enum MaximumLikelihood {
             return (value + prior, zip(gradient, point).map { $0 + 2 * penalty * $1 })
         }
         // The simplex only has to get close: BFGS does the last digits far more cheaply.
-        let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) { bounded($0) ? penalized(coarse, $0, false).value : .infinity }
+        let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) {
+            bounded($0) ? penalized(coarse, $0, false).value : .infinity
+        }
         var polished = QuasiNewton().minimize(simplex.point) {
             bounded($0) ? penalized(coarse, $0, true) : (.infinity, $0.map { _ in 0 })
         }

@@ -16,7 +16,8 @@ public enum OnlineRetailTransactions {
         var positions: [Int] = []
         for column in ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"] {
             guard let position = names.firstIndex(of: column) else {
-                throw TransactionsFileError(line: 1, message: "the header has no \(column) column: this is not the Online Retail file")
+                throw TransactionsFileError(
+                    line: 1, message: "the header has no \(column) column: this is not the Online Retail file")
             }
             positions.append(position)
         }

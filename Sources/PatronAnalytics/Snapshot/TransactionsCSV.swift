@@ -22,7 +22,8 @@ public enum TransactionsCSV {
             guard let position = names.firstIndex(of: column) else {
                 throw TransactionsFileError(
                     line: 1,
-                    message: "the header has no \(column) column: expected customer_id,date,amount, found \(names.joined(separator: ","))"
+                    message:
+                        "the header has no \(column) column: expected customer_id,date,amount, found \(names.joined(separator: ","))"
                 )
             }
             positions.append(position)

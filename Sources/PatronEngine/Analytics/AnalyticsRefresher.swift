@@ -78,7 +78,8 @@ public struct AnalyticsRefresher: Sendable {
 
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
-        let summary = Self.summary(analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount)
+        let summary = Self.summary(
+            analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount)
         var computed: [(segment: SegmentRecord, members: [Int64])] = []
         for (segment, rule) in rules {
             computed.append((segment, rule.members(facts).map { loaded.customerIds[$0] }))

@@ -53,7 +53,8 @@ struct AnalyticsController: Sendable {
     private func refresh(_ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
         guard await refreshes.enter(store) else {
-            throw Problem(status: .conflict, title: "Refresh in progress", detail: "an analytics refresh of this store is already running")
+            throw Problem(
+                status: .conflict, title: "Refresh in progress", detail: "an analytics refresh of this store is already running")
         }
         do {
             let outcome = try await refresher.refresh(store: store, reason: "api")
@@ -100,7 +101,10 @@ struct AnalyticsController: Sendable {
         let found = try await database.read { sql -> (CustomerMetricsRow, Int64, String?)?? in
             guard try await StoreReader(sql: sql, storeID: store).customer(id: id) != nil else { return .none }
             let currency = try await AnalyticsRunRepository(sql: sql, storeID: store).latestSucceeded()?.currency
-            return .some(try await CustomerMetricsRepository(sql: sql, storeID: store).find(customerId: id).map { ($0.row, $0.computedAt, currency) })
+            return .some(
+                try await CustomerMetricsRepository(sql: sql, storeID: store).find(customerId: id).map {
+                    ($0.row, $0.computedAt, currency)
+                })
         }
         guard case .some(let metrics) = found else { throw Problem.notFound("no customer with id \(id)") }
         guard let (row, computedAt, currency) = metrics else {
@@ -128,7 +132,8 @@ struct AnalyticsController: Sendable {
         do {
             return try SegmentRule.parse(rule)
         } catch {
-            var problem = Problem.validation(ValidationFailure(field: "rule", message: "\(error.description) (at character \(error.position))"))
+            var problem = Problem.validation(
+                ValidationFailure(field: "rule", message: "\(error.description) (at character \(error.position))"))
             problem.extra["position"] = .int(Int64(error.position))
             problem.extra["line"] = .int(Int64(error.line))
             problem.extra["column"] = .int(Int64(error.column))

@@ -14,7 +14,10 @@ enum PredictionJSON {
             "orders": .int(row.ordersCount), "revenue": .int(row.revenue), "firstOrderAt": time(row.firstOrderAt),
             "lastOrderAt": time(row.lastOrderAt),
             "rfm": row.rfm.map { rfm in
-                ["r": .int(rfm.r), "f": .int(rfm.f), "m": .int(rfm.m), "score": .string("\(rfm.r)\(rfm.f)\(rfm.m)"), "segment": JSONValue(row.rfmSegment)]
+                [
+                    "r": .int(rfm.r), "f": .int(rfm.f), "m": .int(rfm.m), "score": .string("\(rfm.r)\(rfm.f)\(rfm.m)"),
+                    "segment": JSONValue(row.rfmSegment),
+                ]
             } ?? .null,
             "probabilityAlive": number(row.probabilityAlive), "expectedPurchases": number(row.expectedPurchases),
             "expectedSpend": JSONValue(row.expectedSpend), "predictedClv": JSONValue(row.predictedValue),

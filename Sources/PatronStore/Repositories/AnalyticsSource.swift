@@ -78,7 +78,9 @@ public struct AnalyticsSource {
         ).all()
         var latest: [(customerId: Int64, channel: String, subscribed: Bool)] = []
         for row in rows {
-            let entry = (try row.int("customer_id"), try row.requiredText("channel"), try row.requiredText("state") == "subscribed")
+            let entry = (
+                try row.int("customer_id"), try row.requiredText("channel"), try row.requiredText("state") == "subscribed"
+            )
             if let last = latest.last, last.customerId == entry.0, last.channel == entry.1 {
                 latest[latest.count - 1] = entry
             } else {
@@ -89,7 +91,9 @@ public struct AnalyticsSource {
     }
 
     /// One page of (event id, customer id, type, occurred_at) for events of the given types.
-    public func events(types: [String], after: Int64) async throws -> [(id: Int64, customerId: Int64, type: String, occurredAt: Int64)] {
+    public func events(types: [String], after: Int64) async throws -> [(
+        id: Int64, customerId: Int64, type: String, occurredAt: Int64
+    )] {
         guard !types.isEmpty else { return [] }
         var query: SQLQueryString = """
             SELECT id, customer_id, type, occurred_at FROM events

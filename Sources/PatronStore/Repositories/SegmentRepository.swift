@@ -50,7 +50,8 @@ public struct SegmentRepository {
         return record
     }
 
-    public func update(id: Int64, name: String?, description: String??, rule: String?, now: Int64) async throws -> SegmentRecord? {
+    public func update(id: Int64, name: String?, description: String??, rule: String?, now: Int64) async throws -> SegmentRecord?
+    {
         guard var record = try await find(id: id) else { return nil }
         if let name, name != record.name {
             guard try await findByName(name) == nil else { throw SaveError.nameTaken }
@@ -79,11 +80,13 @@ public struct SegmentRepository {
     }
 
     public func find(id: Int64) async throws -> SegmentRecord? {
-        try await sql.raw("SELECT * FROM segments WHERE store_id = \(bind: storeID) AND id = \(bind: id)").first().map(Self.record)
+        try await sql.raw("SELECT * FROM segments WHERE store_id = \(bind: storeID) AND id = \(bind: id)").first().map(
+            Self.record)
     }
 
     public func findByName(_ name: String) async throws -> SegmentRecord? {
-        try await sql.raw("SELECT * FROM segments WHERE store_id = \(bind: storeID) AND name = \(bind: name)").first().map(Self.record)
+        try await sql.raw("SELECT * FROM segments WHERE store_id = \(bind: storeID) AND name = \(bind: name)").first().map(
+            Self.record)
     }
 
     public func list() async throws -> [SegmentRecord] {
@@ -122,7 +125,9 @@ public struct SegmentRepository {
                 DELETE FROM segment_members WHERE store_id = \(bind: storeID) AND segment_id = \(bind: segment.id)
                 AND customer_id IN (
                 """
-            for (position, customer) in chunk.enumerated() { query += position == 0 ? "\(bind: customer)" : ", \(bind: customer)" }
+            for (position, customer) in chunk.enumerated() {
+                query += position == 0 ? "\(bind: customer)" : ", \(bind: customer)"
+            }
             query += ")"
             try await sql.raw(query).run()
         }
