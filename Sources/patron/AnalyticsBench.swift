@@ -26,25 +26,17 @@ struct AnalyticsBench: AsyncParsableCommand {
         let log = TransactionLog(generated)
         let until = parameters.observationEnd - 1
 
-        let clock = ContinuousClock()
-        var stages: [(String, Duration)] = []
-        var mark = clock.now
-        func lap(_ name: String) {
-            let now = clock.now
-            stages.append((name, now - mark))
-            mark = now
-        }
-        let start = mark
+        var timer = StageTimer()
         var builder = OrderSnapshotBuilder(customerKeys: generated.customerKeys, expectedOrders: log.times.count)
         for row in 0..<log.times.count {
             builder.append(customerIndex: log.customers[row], time: log.times[row], amount: log.amounts[row])
         }
         let snapshot = builder.build()
-        lap("snapshot")
+        timer.lap("snapshot")
         // lifetimes discounts 1 % per 30-day month by default; the same yearly rate keeps CLV comparable.
         let options = AnalysisOptions(until: until, horizonDays: horizon, annualDiscountRate: pow(1.01, 365.0 / 30) - 1)
         let analysis = CustomerAnalysis(snapshot, options: options)
-        lap("analysis")
+        timer.lap("analysis")
         var facts = CustomerFacts(count: snapshot.customerCount, now: until)
         MetricsColumns(analysis).fill(&facts)
         let rules = try [
@@ -55,19 +47,19 @@ struct AnalyticsBench: AsyncParsableCommand {
         var segmentTimes: [Duration] = []
         var memberCounts: [Int] = []
         for rule in rules {
-            let before = clock.now
+            let before = ContinuousClock.now
             memberCounts.append(rule.members(facts).count)
-            segmentTimes.append(clock.now - before)
+            segmentTimes.append(ContinuousClock.now - before)
         }
-        lap("segments")
-        let total = clock.now - start
+        timer.lap("segments")
+        let total = timer.elapsed
         let timings = analysis.timings
 
         var result: [String: JSONValue] = [
             "customers": .int(Int64(snapshot.customerCount)), "orders": .int(Int64(snapshot.orderCount)),
             "seed": .int(Int64(seed)), "horizon_days": .int(Int64(horizon)),
             "patron_seconds": .object(
-                Dictionary(uniqueKeysWithValues: (stages + timings + [("total", total)]).map { ($0.0, .double($0.1.seconds)) })),
+                Dictionary(uniqueKeysWithValues: (timer.stages + timings + [("total", total)]).map { ($0.0, .double($0.1.seconds)) })),
             "segment_rule_seconds": .array(segmentTimes.map { .double($0.seconds) }),
             "segment_members": .array(memberCounts.map { .int(Int64($0)) }),
             "models": AnalysisJSON.models(analysis),

@@ -51,19 +51,12 @@ public struct CustomerAnalysis: Sendable {
 
     public init(_ snapshot: OrderSnapshot, options: AnalysisOptions) {
         self.options = options
-        let clock = ContinuousClock()
-        var timings: [(String, Duration)] = []
-        var mark = clock.now
-        func lap(_ name: String) {
-            let now = clock.now
-            timings.append((name, now - mark))
-            mark = now
-        }
+        var timer = StageTimer()
         let period = options.period
         let calibrationEnd = period.end - 1
         let summary = PurchaseSummary(snapshot, until: calibrationEnd, unit: .days)
         self.summary = summary
-        lap("summary")
+        timer.lap("summary")
         let count = snapshot.customerCount
 
         var orderCount = [Int32](repeating: 0, count: count)
@@ -115,36 +108,20 @@ public struct CustomerAnalysis: Sendable {
         self.frequencyScore = frequencyScore
         self.monetaryScore = monetaryScore
         self.segment = segment
-        lap("rfm")
+        timer.lap("rfm")
 
-        var purchaseModel: BetaGeometricNBD?
-        var purchaseFit: FitDiagnostics?
-        var purchaseModelError: ModelFitError?
-        do {
-            let fit = try BetaGeometricNBD.fit(summary)
-            purchaseModel = fit.model
-            purchaseFit = fit.diagnostics
-        } catch {
-            purchaseModelError = error
-        }
-        lap("bgnbd_fit")
-        var spendModel: GammaGamma?
-        var spendFit: FitDiagnostics?
-        var spendModelError: ModelFitError?
-        do {
-            let fit = try GammaGamma.fit(summary)
-            spendModel = fit.model
-            spendFit = fit.diagnostics
-        } catch {
-            spendModelError = error
-        }
-        lap("gamma_gamma_fit")
+        let purchase = Self.attempt { () throws(ModelFitError) in try BetaGeometricNBD.fit(summary) }
+        let purchaseModel = purchase.model
+        timer.lap("bgnbd_fit")
+        let spendFitResult = Self.attempt { () throws(ModelFitError) in try GammaGamma.fit(summary) }
+        let spendModel = spendFitResult.model
+        timer.lap("gamma_gamma_fit")
         self.purchaseModel = purchaseModel
-        self.purchaseFit = purchaseFit
-        self.purchaseModelError = purchaseModelError
+        purchaseFit = purchase.diagnostics
+        purchaseModelError = purchase.error
         self.spendModel = spendModel
-        self.spendFit = spendFit
-        self.spendModelError = spendModelError
+        spendFit = spendFitResult.diagnostics
+        spendModelError = spendFitResult.error
 
         let predictions = CustomerPredictions(
             summary: summary, customerCount: count, purchaseModel: purchaseModel, spendModel: spendModel,
@@ -156,7 +133,7 @@ public struct CustomerAnalysis: Sendable {
         valueIfAlive = predictions.valueIfAlive
         churnRisk = predictions.churnRisk
         nextOrderAt = predictions.nextOrderAt
-        lap("predictions")
+        timer.lap("predictions")
 
         var kpis = RetentionKPIs(snapshot, from: period.start, to: period.end)
         if purchaseModel != nil {
@@ -173,10 +150,22 @@ public struct CustomerAnalysis: Sendable {
             kpis.valueAtRisk = valueAtRisk
         }
         self.kpis = kpis
-        lap("kpis")
+        timer.lap("kpis")
         cohorts = CohortReport(snapshot, until: calibrationEnd)
-        lap("cohorts")
-        self.timings = timings
+        timer.lap("cohorts")
+        timings = timer.stages
+    }
+
+    /// A fit's model and diagnostics, or why there is none.
+    private static func attempt<Model>(
+        _ fit: () throws(ModelFitError) -> (model: Model, diagnostics: FitDiagnostics)
+    ) -> (model: Model?, diagnostics: FitDiagnostics?, error: ModelFitError?) {
+        do {
+            let result = try fit()
+            return (result.model, result.diagnostics, nil)
+        } catch {
+            return (nil, nil, error)
+        }
     }
 
     public func churnBand(_ customer: Int) -> String? {

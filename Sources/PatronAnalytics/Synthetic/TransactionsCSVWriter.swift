@@ -161,7 +161,7 @@ private struct ByteBuffer {
     /// `yyyy-MM-dd<separator>HH:mm:ss[zone]` in UTC; the year must be within 0...9999.
     mutating func appendDate(_ seconds: Int64, separator: UInt8, zone: UInt8?) {
         let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
-        let (year, month, day) = Self.civilFromDays((seconds - secondOfDay) / 86_400)
+        let (year, month, day) = CivilCalendar.date(fromDay: (seconds - secondOfDay) / 86_400)
         appendTwoDigits(year / 100)
         appendTwoDigits(year % 100)
         append(UInt8(ascii: "-"))
@@ -201,18 +201,5 @@ private struct ByteBuffer {
         base[count] = UInt8(ascii: "0") + UInt8(value / 10)
         base[count + 1] = UInt8(ascii: "0") + UInt8(value % 10)
         count += 2
-    }
-
-    /// Howard Hinnant's days-from-1970-01-01 to proleptic Gregorian date.
-    private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
