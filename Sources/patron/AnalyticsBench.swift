@@ -59,7 +59,8 @@ struct AnalyticsBench: AsyncParsableCommand {
             "customers": .int(Int64(snapshot.customerCount)), "orders": .int(Int64(snapshot.orderCount)),
             "seed": .int(Int64(seed)), "horizon_days": .int(Int64(horizon)),
             "patron_seconds": .object(
-                Dictionary(uniqueKeysWithValues: (timer.stages + timings + [("total", total)]).map { ($0.0, .double($0.1.seconds)) })),
+                Dictionary(
+                    uniqueKeysWithValues: (timer.stages + timings + [("total", total)]).map { ($0.0, .double($0.1.seconds)) })),
             "segment_rule_seconds": .array(segmentTimes.map { .double($0.seconds) }),
             "segment_members": .array(memberCounts.map { .int(Int64($0)) }),
             "models": AnalysisJSON.models(analysis),
