@@ -70,6 +70,15 @@ struct AnalyticsAPITests {
             // 22 of the 30 buyers have two orders or more.
             #expect(kpis["kpis"]?["repeat_purchase_rate"] == .double(22.0 / 30))
 
+            #expect(kpis["periods"]?.arrayValue?.compactMap { $0["days"]?.intValue } == [7, 30, 90, 365])
+            let year = try await patron.api(.get, "/api/v1/analytics/kpis?period=365").json()
+            #expect(year["periodDays"]?.intValue == 365)
+            #expect(year["kpis"]?["orders"]?.intValue == Int64(AnalyticsFixture.expectedOrders))
+            #expect(year["previous"]?["orders"]?.intValue == 0)
+            let badPeriod = try await patron.api(.get, "/api/v1/analytics/kpis?period=14")
+            #expect(badPeriod.status == .unprocessableContent)
+            #expect(try badPeriod.problemFields() == ["period"])
+
             let rfm = try await patron.api(.get, "/api/v1/analytics/rfm").json()
             let cells = rfm["cells"]?.arrayValue ?? []
             #expect(cells.count == 25)

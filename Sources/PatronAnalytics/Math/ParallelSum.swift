@@ -1,11 +1,14 @@
 import Dispatch
-import Foundation
 
-/// Splits `0..<count` into one chunk per core and adds up the vectors each chunk returns.
-/// Small inputs run on the calling thread: spreading them costs more than it saves.
+/// Splits `0..<count` into chunks run on all cores and adds up the vectors each chunk returns.
+/// The number of chunks is fixed (not the number of cores) so the floating-point sums, and so the
+/// fitted parameters, are the same bits on every machine. Small inputs run on the calling thread:
+/// spreading them costs more than it saves.
 enum ParallelSum {
+    static let chunkCount = 8
+
     static func sum(count: Int, width: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [Double] {
-        let chunks = count >= 40_000 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
+        let chunks = count >= 40_000 ? chunkCount : 1
         if chunks == 1 { return body(0..<count) }
         let results = ChunkResults(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

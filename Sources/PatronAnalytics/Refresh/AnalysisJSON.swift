@@ -45,6 +45,14 @@ public enum AnalysisJSON {
         ]
     }
 
+    /// The standard periods (7, 30, 90 and 365 days to the calibration end), each with the one before.
+    public static func kpiPeriods(_ analysis: CustomerAnalysis) -> JSONValue {
+        .array(
+            analysis.kpiPeriods.map { period in
+                ["days": .int(Int64(period.days)), "current": kpis(period.current), "previous": kpis(period.previous)]
+            })
+    }
+
     public static func rfmGrid(_ grid: RFMGrid) -> JSONValue {
         [
             "cells": .array(

@@ -43,6 +43,9 @@ public struct CustomerAnalysis: Sendable {
     public let nextOrderAt: [Int64]
 
     public let kpis: RetentionKPIs
+    /// KPIs over the standard periods ending with the calibration day, each with the period before it.
+    public let kpiPeriods: [(days: Int, current: RetentionKPIs, previous: RetentionKPIs)]
+    public static let standardPeriods = [7, 30, 90, 365]
     public let cohorts: CohortReport
     /// Wall-clock time of each stage, for benchmarks.
     public let timings: [(String, Duration)]
@@ -150,6 +153,13 @@ public struct CustomerAnalysis: Sendable {
             kpis.valueAtRisk = valueAtRisk
         }
         self.kpis = kpis
+        kpiPeriods = Self.standardPeriods.map { days in
+            let length = Int64(days) * 86_400
+            return (
+                days, RetentionKPIs(snapshot, from: period.end - length, to: period.end),
+                RetentionKPIs(snapshot, from: period.end - 2 * length, to: period.end - length)
+            )
+        }
         timer.lap("kpis")
         cohorts = CohortReport(snapshot, until: calibrationEnd)
         timer.lap("cohorts")

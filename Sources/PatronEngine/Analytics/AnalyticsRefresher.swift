@@ -147,7 +147,7 @@ public struct AnalyticsRefresher: Sendable {
             "currency": JSONValue(currency), "customers": .int(Int64(customers)), "orders": .int(Int64(orders)),
             "buyers": .int(Int64(analysis.summary.count)), "horizon_days": .int(Int64(analysis.options.horizonDays)),
             "models": AnalysisJSON.models(analysis), "kpis": AnalysisJSON.kpis(analysis.kpis),
-            "rfm": AnalysisJSON.rfmGrid(grid), "cohorts": AnalysisJSON.cohorts(analysis.cohorts),
+            "kpi_periods": AnalysisJSON.kpiPeriods(analysis), "rfm": AnalysisJSON.rfmGrid(grid), "cohorts": AnalysisJSON.cohorts(analysis.cohorts),
             "predicted_clv_total": .double(analysis.predictedValue.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }),
         ]
     }

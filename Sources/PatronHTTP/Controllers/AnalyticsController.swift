@@ -20,7 +20,7 @@ struct AnalyticsController: Sendable {
         routes.add(middleware: SecretKeyAuthenticator(keys: keys))
         routes.post("analytics/refresh") { _, context in try await refresh(context) }
         for part in ["kpis", "models", "rfm", "cohorts"] {
-            routes.get("analytics/\(part)") { _, context in try await latest(context, part: part) }
+            routes.get("analytics/\(part)") { request, context in try await latest(request, context, part: part) }
         }
         routes.get("customers/:id/predictions") { _, context in try await predictions(context) }
         routes.get("segments") { _, context in
@@ -76,8 +76,9 @@ struct AnalyticsController: Sendable {
         }
     }
 
-    private func latest(_ context: PatronRequestContext, part: String) async throws -> Response {
+    private func latest(_ request: Request, _ context: PatronRequestContext, part: String) async throws -> Response {
         let store = try context.requireStore()
+        let periodDays = part == "kpis" ? try kpiPeriod(request) : nil
         guard let run = try await database.read({ try await AnalyticsRunRepository(sql: $0, storeID: store).latestSucceeded() }),
             let summary = run.summary
         else {
@@ -88,12 +89,33 @@ struct AnalyticsController: Sendable {
             "computedAt": .string(Timestamp.format(Timestamp.date(milliseconds: run.finishedAt ?? run.startedAt))),
         ]
         switch part {
-        case "kpis": document["kpis"] = summary["kpis"] ?? .null
+        case "kpis":
+            document["kpis"] = summary["kpis"] ?? .null
+            let periods = summary["kpi_periods"]?.arrayValue ?? []
+            if let periodDays {
+                let chosen = periods.first { $0["days"] == .int(Int64(periodDays)) }
+                document["kpis"] = chosen?["current"] ?? .null
+                document["previous"] = chosen?["previous"] ?? .null
+                document["periodDays"] = .int(Int64(periodDays))
+            } else {
+                document["periods"] = .array(periods)
+            }
         case "models": document["models"] = summary["models"] ?? .null
         case "rfm": document.merge(summary["rfm"]?.objectValue ?? [:]) { $1 }
         default: document.merge(summary["cohorts"]?.objectValue ?? [:]) { $1 }
         }
         return Response.json(.object(document))
+    }
+
+    /// `?period=7|30|90|365` on the KPIs: one of the standard periods, with the one before it.
+    private func kpiPeriod(_ request: Request) throws -> Int? {
+        guard let text = try request.queryText("period") else { return nil }
+        guard let days = Int(text), CustomerAnalysis.standardPeriods.contains(days) else {
+            let choices = CustomerAnalysis.standardPeriods.map(String.init).joined(separator: ", ")
+            throw Problem.validation(
+                ValidationFailure(field: "period", message: "expected one of \(choices) (days), got \"\(text.prefix(40))\""))
+        }
+        return days
     }
 
     private func predictions(_ context: PatronRequestContext) async throws -> Response {
