@@ -24,13 +24,23 @@ public struct AnalyticsRefresher: Sendable {
         self.clock = clock
     }
 
+    public struct SegmentOutcome: Sendable, Equatable {
+        public var id: Int64
+        public var members: Int
+        public var entered: Int
+        public var exited: Int
+    }
+
     public struct Outcome: Sendable {
         public var run: Int64
         public var customers: Int
         public var orders: Int
-        public var segments: [(id: Int64, members: Int, entered: Int, exited: Int)]
+        public var segments: [SegmentOutcome]
+        /// Segments not recomputed, with why: `{id, reason}`.
+        public var skippedSegments: [JSONValue]
+        /// True when a refresh that started later committed first; this one then wrote nothing.
+        public var superseded: Bool
         public var seconds: Double
-        public var summary: JSONValue
     }
 
     public func refresh(store: Int64, reason: String) async throws -> Outcome {
@@ -66,7 +76,15 @@ public struct AnalyticsRefresher: Sendable {
         let loaded = try await loader.load(now: now)
         let analysis = CustomerAnalysis(loaded.snapshot, options: AnalysisOptions(until: now, horizonDays: horizonDays))
         let segments = try await database.read { try await SegmentRepository(sql: $0, storeID: store).list() }
-        let rules = segments.compactMap { segment in (try? SegmentRule.parse(segment.rule)).map { (segment, $0) } }
+        var rules: [(SegmentRecord, SegmentRule)] = []
+        var skipped: [JSONValue] = []
+        for segment in segments {
+            do {
+                rules.append((segment, try SegmentRule.parse(segment.rule)))
+            } catch {
+                skipped.append(["id": .int(segment.id), "reason": .string("the rule does not parse: \(error.description)")])
+            }
+        }
         let customerIndex = Dictionary(uniqueKeysWithValues: loaded.customerIds.enumerated().map { ($1, $0) })
         var facts = CustomerFacts(count: loaded.customerIds.count, now: now)
         loaded.profile.fill(&facts)
@@ -78,34 +96,49 @@ public struct AnalyticsRefresher: Sendable {
 
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
-        let summary = Self.summary(
-            analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount)
         var computed: [(segment: SegmentRecord, members: [Int64])] = []
         for (segment, rule) in rules {
             computed.append((segment, rule.members(facts).map { loaded.customerIds[$0] }))
         }
         let nowMilliseconds = Timestamp.milliseconds(clock())
-        let segmentOutcomes = try await database.write(store: store) { sql in
-            try await CustomerMetricsRepository(sql: sql, storeID: store).replaceAll(metricsRows, computedAt: nowMilliseconds)
+        let written = try await database.write(store: store) { sql -> (outcomes: [SegmentOutcome], skipped: [JSONValue])? in
+            let runs = AnalyticsRunRepository(sql: sql, storeID: store)
+            // Another process may have committed a refresh that started later, from newer data.
+            guard try await !runs.newerSucceeded(than: run) else {
+                try await runs.supersede(run: run, now: nowMilliseconds)
+                return nil
+            }
+            // Customers erased while this refresh computed must not come back through its results.
+            let existing = Set(try await AnalyticsSource(sql: sql, storeID: store).allCustomerIds())
+            try await CustomerMetricsRepository(sql: sql, storeID: store).replaceAll(
+                metricsRows.filter { existing.contains($0.customerId) }, computedAt: nowMilliseconds)
             let repository = SegmentRepository(sql: sql, storeID: store)
-            var outcomes: [(id: Int64, members: Int, entered: Int, exited: Int)] = []
+            var outcomes: [SegmentOutcome] = []
+            var skipped = skipped
             for (segment, members) in computed {
-                let previous = Set(try await repository.members(segment: segment.id))
-                let current = Set(members)
+                guard let stored = try await repository.find(id: segment.id), stored.updatedAt == segment.updatedAt else {
+                    skipped.append(["id": .int(segment.id), "reason": "deleted or edited during the refresh"])
+                    continue
+                }
+                let previous = Set(try await repository.allMembers(segment: segment.id))
+                let current = Set(members.lazy.filter { existing.contains($0) })
                 let entered = current.subtracting(previous).sorted()
                 let exited = previous.subtracting(current).sorted()
                 try await repository.applyMembership(
                     segment: segment, entered: entered, exited: exited, memberCount: current.count, run: run,
                     now: nowMilliseconds)
-                outcomes.append((segment.id, current.count, entered.count, exited.count))
+                outcomes.append(SegmentOutcome(id: segment.id, members: current.count, entered: entered.count, exited: exited.count))
             }
-            try await AnalyticsRunRepository(sql: sql, storeID: store).finish(
-                run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
-            return outcomes
+            let summary = Self.summary(
+                analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount,
+                skippedSegments: skipped)
+            try await runs.finish(run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
+            return (outcomes, skipped)
         }
         return Outcome(
-            run: run, customers: facts.count, orders: loaded.snapshot.orderCount, segments: segmentOutcomes,
-            seconds: clock().timeIntervalSince(started), summary: summary)
+            run: run, customers: facts.count, orders: loaded.snapshot.orderCount, segments: written?.outcomes ?? [],
+            skippedSegments: written?.skipped ?? skipped, superseded: written == nil,
+            seconds: clock().timeIntervalSince(started))
     }
 
     static func minorUnitScale(_ currency: String?) -> Int64 {
@@ -141,9 +174,12 @@ public struct AnalyticsRefresher: Sendable {
         return rows
     }
 
-    static func summary(_ analysis: CustomerAnalysis, currency: String?, customers: Int, orders: Int) -> JSONValue {
+    static func summary(
+        _ analysis: CustomerAnalysis, currency: String?, customers: Int, orders: Int, skippedSegments: [JSONValue]
+    ) -> JSONValue {
         let grid = RFMGrid(analysis)
         return [
+            "skipped_segments": .array(skippedSegments),
             "currency": JSONValue(currency), "customers": .int(Int64(customers)), "orders": .int(Int64(orders)),
             "buyers": .int(Int64(analysis.summary.count)), "horizon_days": .int(Int64(analysis.options.horizonDays)),
             "models": AnalysisJSON.models(analysis), "kpis": AnalysisJSON.kpis(analysis.kpis),

@@ -91,17 +91,19 @@ public struct StoreSnapshotLoader: Sendable {
         guard !types.isEmpty else { return [:] }
         let sortedTypes = types.sorted()
         var pairs: [String: [(customer: Int, time: Int64)]] = [:]
-        var after: Int64 = 0
-        while true {
-            let page = try await database.read {
-                try await AnalyticsSource(sql: $0, storeID: store).events(types: sortedTypes, after: after)
+        for type in sortedTypes {
+            var after: Int64 = 0
+            while true {
+                let page = try await database.read {
+                    try await AnalyticsSource(sql: $0, storeID: store).events(type: type, after: after)
+                }
+                for event in page {
+                    guard let index = customerIndex[event.customerId] else { continue }
+                    pairs[type, default: []].append((index, event.occurredAt / 1_000))
+                }
+                guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
+                after = last.id
             }
-            for event in page {
-                guard let index = customerIndex[event.customerId] else { continue }
-                pairs[event.type, default: []].append((index, event.occurredAt / 1_000))
-            }
-            guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
-            after = last.id
         }
         var occurrences: [String: EventOccurrences] = [:]
         for type in sortedTypes {

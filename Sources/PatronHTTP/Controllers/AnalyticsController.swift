@@ -62,6 +62,7 @@ struct AnalyticsController: Sendable {
             return Response.json([
                 "run": .int(outcome.run), "customers": .int(Int64(outcome.customers)),
                 "orders": .int(Int64(outcome.orders)), "seconds": .double(outcome.seconds),
+                "superseded": .bool(outcome.superseded), "skippedSegments": .array(outcome.skippedSegments),
                 "segments": .array(
                     outcome.segments.map {
                         [

@@ -53,6 +53,26 @@ public struct AnalyticsRunRepository {
         ).run()
     }
 
+    /// True when a run started after `run` has already succeeded.
+    public func newerSucceeded(than run: Int64) async throws -> Bool {
+        try await sql.raw(
+            """
+            SELECT id FROM analytics_runs WHERE store_id = \(bind: storeID) AND status = 'succeeded' AND id > \(bind: run)
+            LIMIT 1
+            """
+        ).first() != nil
+    }
+
+    public func supersede(run: Int64, now: Int64) async throws {
+        try await sql.raw(
+            """
+            UPDATE analytics_runs SET status = 'superseded', finished_at = \(bind: now),
+                error = 'a refresh that started later committed first'
+            WHERE store_id = \(bind: storeID) AND id = \(bind: run)
+            """
+        ).run()
+    }
+
     /// The newest run that succeeded, with its summary.
     public func latestSucceeded() async throws -> AnalyticsRun? {
         try await sql.raw(

@@ -90,24 +90,37 @@ public struct AnalyticsSource {
         return latest
     }
 
-    /// One page of (event id, customer id, type, occurred_at) for events of the given types.
-    public func events(types: [String], after: Int64) async throws -> [(
-        id: Int64, customerId: Int64, type: String, occurredAt: Int64
-    )] {
-        guard !types.isEmpty else { return [] }
-        var query: SQLQueryString = """
-            SELECT id, customer_id, type, occurred_at FROM events
-            WHERE store_id = \(bind: storeID) AND customer_id IS NOT NULL AND id > \(bind: after) AND type IN (
+    /// One page of (event id, customer id, occurred_at) for events of one type, ids above `after`,
+    /// ascending (an index range scan on `events_type`).
+    public func events(type: String, after: Int64) async throws -> [(id: Int64, customerId: Int64, occurredAt: Int64)] {
+        try await sql.raw(
             """
-        for (position, type) in types.enumerated() { query += position == 0 ? "\(bind: type)" : ", \(bind: type)" }
-        query += ") ORDER BY id LIMIT \(unsafeRaw: String(Self.pageSize))"
-        return try await sql.raw(query).all().map {
-            (try $0.int("id"), try $0.int("customer_id"), try $0.requiredText("type"), try $0.int("occurred_at"))
-        }
+            SELECT id, customer_id, occurred_at FROM events
+            WHERE store_id = \(bind: storeID) AND type = \(bind: type) AND id > \(bind: after) AND customer_id IS NOT NULL
+            ORDER BY id LIMIT \(unsafeRaw: String(Self.pageSize))
+            """
+        ).all().map { (try $0.int("id"), try $0.int("customer_id"), try $0.int("occurred_at")) }
     }
 }
 
 extension AnalyticsSource {
+    /// Every customer id of the store, read in pages.
+    public func allCustomerIds() async throws -> [Int64] {
+        var ids: [Int64] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await sql.raw(
+                """
+                SELECT id FROM customers WHERE store_id = \(bind: storeID) AND id > \(bind: after) ORDER BY id
+                LIMIT \(unsafeRaw: String(Self.pageSize * 5))
+                """
+            ).all().map { try $0.int("id") }
+            ids += page
+            guard let last = page.last, page.count == Self.pageSize * 5 else { return ids }
+            after = last
+        }
+    }
+
     /// One page of stored metrics rows with customer ids above `after`, ascending.
     public func metrics(after: Int64) async throws -> [CustomerMetricsRow] {
         try await sql.raw(

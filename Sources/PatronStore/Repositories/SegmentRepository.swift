@@ -94,13 +94,25 @@ public struct SegmentRepository {
     }
 
     /// A page of member customer ids above `after`, ascending.
-    public func members(segment: Int64, after: Int64 = 0, limit: Int = 1_000_000) async throws -> [Int64] {
+    public func members(segment: Int64, after: Int64 = 0, limit: Int) async throws -> [Int64] {
         try await sql.raw(
             """
             SELECT customer_id FROM segment_members WHERE store_id = \(bind: storeID) AND segment_id = \(bind: segment)
             AND customer_id > \(bind: after) ORDER BY customer_id LIMIT \(unsafeRaw: String(limit))
             """
         ).all().map { try $0.int("customer_id") }
+    }
+
+    /// Every member's customer id, read in pages.
+    public func allMembers(segment: Int64) async throws -> [Int64] {
+        var members: [Int64] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await self.members(segment: segment, after: after, limit: 50_000)
+            members += page
+            guard let last = page.last, page.count == 50_000 else { return members }
+            after = last
+        }
     }
 
     /// Applies a recomputed membership: adds and removes rows and records a `Segment Entered` or
