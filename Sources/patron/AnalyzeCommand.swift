@@ -28,9 +28,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func validate() throws {
-        guard (file == nil) != (store == nil) else { throw ValidationError("give either FILE or --store ID, not both") }
-        guard (1...3_650).contains(horizon) else { throw ValidationError("--horizon must be between 1 and 3650 days") }
-        guard (0..<10).contains(discountRate) else { throw ValidationError("--discount-rate must be between 0 and 10") }
+        if file == nil && store == nil { throw ValidationError("give a transactions FILE or --store ID to analyse") }
+        if file != nil && store != nil { throw ValidationError("give either FILE or --store ID, not both") }
+        guard (1...3_650).contains(horizon) else {
+            throw ValidationError("--horizon must be between 1 and 3650 days, got \(horizon)")
+        }
+        guard (0..<10).contains(discountRate) else {
+            throw ValidationError("--discount-rate must be from 0 to 10 (0.10 = 10 % a year), got \(discountRate)")
+        }
+        if let predictions, let file,
+            URL(fileURLWithPath: predictions).standardizedFileURL == URL(fileURLWithPath: file).standardizedFileURL
+        {
+            throw ValidationError("--predictions \(predictions) would overwrite the input file; choose another path")
+        }
+        if store != nil, !databaseOptions.location.hasPrefix("postgres"),
+            !FileManager.default.fileExists(atPath: databaseOptions.location)
+        {
+            throw ValidationError("no database at \(databaseOptions.location): pass --database or set PATRON_DATABASE_URL")
+        }
         guard ["transactions", "online-retail"].contains(format) else {
             throw ValidationError("--format must be transactions or online-retail, not \(format)")
         }
@@ -71,7 +86,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 "horizon_days": .int(Int64(horizon)), "annual_discount_rate": .double(discountRate),
                 "models": AnalysisJSON.models(analysis), "kpis": AnalysisJSON.kpis(analysis.kpis),
                 "segments": AnalysisJSON.segmentSizes(grid),
-                "predicted_clv_total": .double(analysis.predictedValue.reduce(0) { $0 + ($1.isNaN ? 0 : $1) }),
+                "predicted_clv_total": analysis.purchaseModel == nil
+                    ? .null : .double(analysis.predictedValue.reduce(0) { $0 + ($1.isNaN ? 0 : $1) }),
                 "seconds": ["load": .double(seconds(started, loaded)), "analysis": .double(seconds(loaded, analysed))],
             ]
             print(summary.serialized())
@@ -112,6 +128,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         func fixed(_ value: Double?, _ digits: Int = 2) -> String {
             value.map { String(format: "%.\(digits)f", $0) } ?? "n/a"
         }
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
         print(
             "\(snapshot.customerCount) customers, \(snapshot.orderCount) orders; calibration ends \(CivilCalendar.dayLabel(analysis.summary.endDay))"
         )
@@ -135,10 +152,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
             "  orders \(kpis.orders), revenue \(fixed(kpis.revenue)), customers \(kpis.customers), AOV \(fixed(kpis.averageOrderValue))"
         )
         print(
-            "  purchase frequency \(fixed(kpis.purchaseFrequency)), repeat purchase rate \(fixed(kpis.repeatPurchaseRate.map { $0 * 100 }, 1))%, returning-customer rate \(fixed(kpis.returningCustomerRate.map { $0 * 100 }, 1))%"
+            "  purchase frequency \(fixed(kpis.purchaseFrequency)), repeat purchase rate \(percent(kpis.repeatPurchaseRate)), returning-customer rate \(percent(kpis.returningCustomerRate))"
         )
         print(
-            "  repeat revenue share \(fixed(kpis.repeatRevenueShare.map { $0 * 100 }, 1))%, median days between orders \(fixed(kpis.medianDaysBetweenOrders, 0))"
+            "  repeat revenue share \(percent(kpis.repeatRevenueShare)), median days between orders \(fixed(kpis.medianDaysBetweenOrders, 1))"
         )
         print("  customers at risk \(kpis.customersAtRisk.map(String.init) ?? "n/a"), value at risk \(fixed(kpis.valueAtRisk))")
         print("RFM segments:")

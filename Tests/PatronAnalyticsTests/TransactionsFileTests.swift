@@ -20,6 +20,8 @@ import Testing
         ("customer_id,date,amount\nc1,2024-01-01,five\n", "line 2: amount \"five\" is not a number"),
         ("customer_id,date,amount\nc1,2024-01-01\n", "line 2: expected 3 columns, found 2"),
         ("", "the file is empty"),
+        ("customer_id,date,amount\nc1,2024-01-01,-5\n", "line 2: amount -5 is negative"),
+        ("customer_id,date,amount\nc1,0001-01-01,5\n", "line 2: date \"0001-01-01\" is outside 1900-2199"),
     ])
     func badFilesNameTheLineAndField(text: String, expected: String) {
         do {

@@ -213,16 +213,16 @@ struct SegmentsAPITests {
         }
     }
 
-    @Test("event conditions in a preview read the store's events")
+    @Test("event conditions in a preview read the store's events, and orders answer \"Order Completed\"")
     func eventRule() async throws {
         try await withPatron { patron in
             try await AnalyticsFixture.populate(patron)
             let now = Timestamp.format(Date().addingTimeInterval(-3_600))
+            // buyer-2 last ordered 2.5 days ago, buyer-20 20.5 days ago, buyer-21 viewed nothing.
             let events = """
                 {"items": [
-                  {"type": "Product Viewed", "customerExternalId": "buyer-1", "messageId": "v1", "occurredAt": "\(now)"},
                   {"type": "Product Viewed", "customerExternalId": "buyer-2", "messageId": "v2", "occurredAt": "\(now)"},
-                  {"type": "Order Completed", "customerExternalId": "buyer-2", "messageId": "c2", "occurredAt": "\(now)"}
+                  {"type": "Product Viewed", "customerExternalId": "buyer-20", "messageId": "v20", "occurredAt": "\(now)"}
                 ]}
                 """
             #expect(try await patron.api(.post, "/api/v1/events/batch", json: events).status == .ok)
@@ -231,7 +231,11 @@ struct SegmentsAPITests {
                 json: #"{"rule": "did \"Product Viewed\" in last 7d and not did \"Order Completed\" in last 7d"}"#)
             #expect(preview.status == .ok, "\(preview.bodyText)")
             #expect(try preview.json()["count"]?.intValue == 1)
-            #expect(try preview.json()["sample"]?[0]?["externalId"]?.stringValue == "buyer-1")
+            #expect(try preview.json()["sample"]?[0]?["externalId"]?.stringValue == "buyer-20")
+            // Four orders: buyers 3, 7, ..., 27 (seven of them).
+            let frequent = try await patron.api(
+                .post, "/api/v1/segments/preview", json: #"{"rule": "did \"Order Placed\" at least 4 times"}"#)
+            #expect(try frequent.json()["count"]?.intValue == 7)
         }
     }
 }

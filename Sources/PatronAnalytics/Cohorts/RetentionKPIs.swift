@@ -25,8 +25,54 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
     public var valueAtRisk: Double?
 
     public init(_ snapshot: OrderSnapshot, from periodStart: Int64, to periodEnd: Int64) {
-        self.periodStart = periodStart
-        self.periodEnd = periodEnd
+        self = Self.periods(snapshot, [(periodStart, periodEnd)])[0]
+    }
+
+    /// The KPIs of several periods in one pass over the orders (a refresh asks for nine).
+    public static func periods(_ snapshot: OrderSnapshot, _ periods: [(start: Int64, end: Int64)]) -> [RetentionKPIs] {
+        var tallies = periods.map { Tally(start: $0.start, end: $0.end) }
+        let latestEnd = periods.map(\.end).max() ?? .min
+        for customer in 0..<snapshot.customerCount {
+            let range = snapshot.orders(of: customer)
+            guard let first = range.first, snapshot.orderTimes[first] < latestEnd else { continue }
+            for index in tallies.indices { tallies[index].beginCustomer() }
+            var ordersSoFar = 0
+            var previousDay = Int64.min
+            for order in range {
+                let time = snapshot.orderTimes[order]
+                if time >= latestEnd { break }
+                ordersSoFar += 1
+                let day = PurchaseSummary.day(time)
+                let gap = previousDay != Int64.min && day > previousDay ? day - previousDay : 0
+                previousDay = day
+                let amount = snapshot.orderAmounts[order]
+                for index in tallies.indices {
+                    tallies[index].add(time: time, amount: amount, ordersSoFar: ordersSoFar, gap: gap)
+                }
+            }
+            for index in tallies.indices { tallies[index].endCustomer() }
+        }
+        return tallies.map(\.kpis)
+    }
+
+    private init(tally: Tally) {
+        periodStart = tally.start
+        periodEnd = tally.end
+        orders = tally.orders
+        revenue = tally.revenue
+        customers = tally.customers
+        averageOrderValue = orders > 0 ? revenue / Double(orders) : nil
+        purchaseFrequency = customers > 0 ? Double(orders) / Double(customers) : nil
+        repeatPurchaseRate = tally.buyers > 0 ? Double(tally.repeatBuyers) / Double(tally.buyers) : nil
+        returningCustomerRate = customers > 0 ? Double(tally.returning) / Double(customers) : nil
+        repeatRevenueShare = revenue > 0 ? tally.repeatRevenue / revenue : nil
+        medianDaysBetweenOrders = tally.gaps.quantile(0.5)
+    }
+
+    /// Running totals of one period while the orders stream past, customer by customer.
+    private struct Tally {
+        let start: Int64
+        let end: Int64
         var orders = 0
         var revenue = 0.0
         var repeatRevenue = 0.0
@@ -35,44 +81,45 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
         var buyers = 0
         var repeatBuyers = 0
         var gaps = DayGapHistogram()
-        for customer in 0..<snapshot.customerCount {
-            let range = snapshot.orders(of: customer)
-            guard let first = range.first, snapshot.orderTimes[first] < periodEnd else { continue }
-            buyers += 1
-            var ordersBefore = 0
-            var ordersSoFar = 0
-            var orderedInPeriod = false
-            var previousDay = Int64.min
-            for order in range {
-                let time = snapshot.orderTimes[order]
-                if time >= periodEnd { break }
-                ordersSoFar += 1
-                let day = PurchaseSummary.day(time)
-                if previousDay != Int64.min && day > previousDay { gaps.add(day - previousDay) }
-                previousDay = day
-                if time < periodStart {
-                    ordersBefore += 1
-                    continue
-                }
-                orders += 1
-                revenue += snapshot.orderAmounts[order]
-                if ordersSoFar > 1 { repeatRevenue += snapshot.orderAmounts[order] }
-                orderedInPeriod = true
+        var ordersBefore = 0
+        var ordersUntilEnd = 0
+        var orderedInPeriod = false
+
+        init(start: Int64, end: Int64) {
+            self.start = start
+            self.end = end
+        }
+
+        mutating func beginCustomer() {
+            ordersBefore = 0
+            ordersUntilEnd = 0
+            orderedInPeriod = false
+        }
+
+        mutating func add(time: Int64, amount: Double, ordersSoFar: Int, gap: Int64) {
+            guard time < end else { return }
+            ordersUntilEnd = ordersSoFar
+            if gap > 0 { gaps.add(gap) }
+            if time < start {
+                ordersBefore += 1
+                return
             }
-            if ordersSoFar >= 2 { repeatBuyers += 1 }
+            orders += 1
+            revenue += amount
+            if ordersSoFar > 1 { repeatRevenue += amount }
+            orderedInPeriod = true
+        }
+
+        mutating func endCustomer() {
+            guard ordersUntilEnd > 0 else { return }
+            buyers += 1
+            if ordersUntilEnd >= 2 { repeatBuyers += 1 }
             if orderedInPeriod {
                 customers += 1
                 if ordersBefore > 0 { returning += 1 }
             }
         }
-        self.orders = orders
-        self.revenue = revenue
-        self.customers = customers
-        averageOrderValue = orders > 0 ? revenue / Double(orders) : nil
-        purchaseFrequency = customers > 0 ? Double(orders) / Double(customers) : nil
-        repeatPurchaseRate = buyers > 0 ? Double(repeatBuyers) / Double(buyers) : nil
-        returningCustomerRate = customers > 0 ? Double(returning) / Double(customers) : nil
-        repeatRevenueShare = revenue > 0 ? repeatRevenue / revenue : nil
-        medianDaysBetweenOrders = gaps.quantile(0.5)
+
+        var kpis: RetentionKPIs { RetentionKPIs(tally: self) }
     }
 }

@@ -28,11 +28,12 @@ public struct FitDiagnostics: Sendable, Codable, Equatable {
 enum MaximumLikelihood {
     /// Log-parameters beyond this bound are treated as divergence (parameters outside e^±18).
     static let logBound = 18.0
-    /// A weak prior pulling each log-parameter toward 0 (the parameter toward 1, on data already scaled
-    /// to a natural range): λ Σ (log θ)². It is negligible next to the likelihood of any real history
-    /// but keeps degenerate ones (say, perfectly regular buyers who never lapse) from sending
-    /// parameters off to infinity.
-    static let penalty = 0.01
+    /// A soft wall instead of a prior: log-parameters (on data already scaled to a natural range) pay
+    /// λ (|log θ| − 8)² beyond ±8, nothing inside. Any maximum inside e^±8 is found exactly (the fit is
+    /// plain maximum likelihood there); degenerate histories, say perfectly regular buyers who never
+    /// lapse, whose likelihood keeps rising as parameters run to infinity, stop near the wall instead.
+    static let wall = 8.0
+    static let wallStiffness = 1.0
 
     typealias Objective = (_ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double])
 
@@ -44,9 +45,11 @@ enum MaximumLikelihood {
         func bounded(_ point: [Double]) -> Bool { point.allSatisfy { abs($0) <= logBound } }
         func penalized(_ objective: Objective, _ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double]) {
             let (value, gradient) = objective(point, withGradient)
-            let prior = penalty * point.reduce(0) { $0 + $1 * $1 }
-            guard withGradient else { return (value + prior, gradient) }
-            return (value + prior, zip(gradient, point).map { $0 + 2 * penalty * $1 })
+            let excess = point.map { max(0, abs($0) - wall) }
+            let penalty = wallStiffness * excess.reduce(0) { $0 + $1 * $1 }
+            guard withGradient else { return (value + penalty, gradient) }
+            let slopes = zip(point, excess).map { 2 * wallStiffness * $1 * ($0 < 0 ? -1 : 1) }
+            return (value + penalty, zip(gradient, slopes).map { $0 + $1 })
         }
         // The simplex only has to get close: BFGS does the last digits far more cheaply.
         let simplex = NelderMead(tolerance: 1e-9, pointTolerance: 1e-5).minimize(start) {

@@ -138,7 +138,13 @@ public struct CustomerAnalysis: Sendable {
         nextOrderAt = predictions.nextOrderAt
         timer.lap("predictions")
 
-        var kpis = RetentionKPIs(snapshot, from: period.start, to: period.end)
+        var periods = [(start: period.start, end: period.end)]
+        for days in Self.standardPeriods {
+            let length = Int64(days) * 86_400
+            periods += [(period.end - length, period.end), (period.end - 2 * length, period.end - length)]
+        }
+        let allKPIs = RetentionKPIs.periods(snapshot, periods)
+        var kpis = allKPIs[0]
         if purchaseModel != nil {
             var atRisk = 0
             var valueAtRisk = 0.0
@@ -153,12 +159,8 @@ public struct CustomerAnalysis: Sendable {
             kpis.valueAtRisk = valueAtRisk
         }
         self.kpis = kpis
-        kpiPeriods = Self.standardPeriods.map { days in
-            let length = Int64(days) * 86_400
-            return (
-                days, RetentionKPIs(snapshot, from: period.end - length, to: period.end),
-                RetentionKPIs(snapshot, from: period.end - 2 * length, to: period.end - length)
-            )
+        kpiPeriods = Self.standardPeriods.enumerated().map { position, days in
+            (days, allKPIs[1 + 2 * position], allKPIs[2 + 2 * position])
         }
         timer.lap("kpis")
         cohorts = CohortReport(snapshot, until: calibrationEnd)

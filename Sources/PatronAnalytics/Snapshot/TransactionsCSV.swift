@@ -10,6 +10,15 @@ public struct TransactionsFileError: Error, Equatable, Sendable, CustomStringCon
 /// (columns in any order, extra columns ignored, one row per order) used by `patron analyze`.
 public enum TransactionsCSV {
     public static let requiredColumns = ["customer_id", "date", "amount"]
+    /// 1900-01-01 to 2199-12-31: anything outside is a typo, and would make calendar tables huge.
+    static let supportedTimes: ClosedRange<Int64> = -2_208_988_800...7_258_118_399
+
+    static func trimmed(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = field
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
 
     public static func read(_ bytes: [UInt8]) throws(TransactionsFileError) -> OrderSnapshot {
         var lines = CSVLines(bytes)
@@ -39,7 +48,7 @@ public enum TransactionsCSV {
             guard !customer.isEmpty else {
                 throw TransactionsFileError(line: line.number, message: "customer_id is empty")
             }
-            let dateField = line.fields[positions[1]]
+            let dateField = Self.trimmed(line.fields[positions[1]])
             guard let time = ISODateParser.epochSeconds(dateField) else {
                 throw TransactionsFileError(
                     line: line.number,
@@ -47,10 +56,22 @@ public enum TransactionsCSV {
                         "date \"\(String(decoding: dateField, as: UTF8.self))\" is not an ISO-8601 date: expected yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss with an optional Z or ±hh:mm"
                 )
             }
+            guard Self.supportedTimes.contains(time) else {
+                throw TransactionsFileError(
+                    line: line.number,
+                    message: "date \"\(String(decoding: dateField, as: UTF8.self))\" is outside 1900-2199: expected a real order date")
+            }
             let amountText = String(decoding: line.fields[positions[2]], as: UTF8.self).trimmingSpaces()
             guard let amount = Double(amountText), amount.isFinite else {
                 throw TransactionsFileError(
                     line: line.number, message: "amount \"\(amountText)\" is not a number: expected a decimal such as 12.50")
+            }
+            guard amount >= 0 else {
+                throw TransactionsFileError(
+                    line: line.number,
+                    message:
+                        "amount \(amountText) is negative: expected the order's value (net refunds into their orders or leave refund rows out)"
+                )
             }
             builder.append(customer: customer, time: time, amount: amount)
         }

@@ -92,7 +92,7 @@ public struct AnalyticsRefresher: Sendable {
         facts.flags = try await loader.consents(customerIndex: customerIndex, count: facts.count)
         facts.events = try await loader.events(
             types: rules.reduce(into: Set<String>()) { $0.formUnion($1.1.eventTypes) }, customerIndex: customerIndex,
-            count: facts.count)
+            count: facts.count, orders: loaded.snapshot)
 
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)

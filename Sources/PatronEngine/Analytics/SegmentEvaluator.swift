@@ -19,9 +19,19 @@ public struct SegmentEvaluator: Sendable {
     /// Ids of the matching customers, ascending.
     public func members(_ rule: SegmentRule) async throws -> [Int64] {
         let loader = StoreSnapshotLoader(database: database, store: store)
-        let (customerIds, profile) = try await loader.customers()
+        let now = Int64(clock().timeIntervalSince1970)
+        let needsOrders = !rule.eventTypes.isDisjoint(with: StoreSnapshotLoader.orderEventTypes)
+        let customerIds: [Int64]
+        let profile: CustomerProfileColumns
+        var orders: OrderSnapshot?
+        if needsOrders {
+            let loaded = try await loader.load(now: now)
+            (customerIds, profile, orders) = (loaded.customerIds, loaded.profile, loaded.snapshot)
+        } else {
+            (customerIds, profile) = try await loader.customers()
+        }
         let customerIndex = Dictionary(uniqueKeysWithValues: customerIds.enumerated().map { ($1, $0) })
-        var facts = CustomerFacts(count: customerIds.count, now: Int64(clock().timeIntervalSince1970))
+        var facts = CustomerFacts(count: customerIds.count, now: now)
         profile.fill(&facts)
         let currency = try await database.read { try await AnalyticsRunRepository(sql: $0, storeID: store).latestSucceeded() }?
             .currency
@@ -36,7 +46,8 @@ public struct SegmentEvaluator: Sendable {
         let scale = Double(AnalyticsRefresher.minorUnitScale(currency))
         MetricsColumns(rows: rows, customerIndex: customerIndex, count: facts.count, scale: scale).fill(&facts)
         facts.flags = try await loader.consents(customerIndex: customerIndex, count: facts.count)
-        facts.events = try await loader.events(types: rule.eventTypes, customerIndex: customerIndex, count: facts.count)
+        facts.events = try await loader.events(
+            types: rule.eventTypes, customerIndex: customerIndex, count: facts.count, orders: orders)
         return rule.members(facts).map { customerIds[$0] }
     }
 }

@@ -86,10 +86,22 @@ public struct StoreSnapshotLoader: Sendable {
         return columns
     }
 
-    /// Occurrence times (epoch seconds) of the given event types per customer.
-    func events(types: Set<String>, customerIndex: [Int64: Int], count: Int) async throws -> [String: EventOccurrences] {
+    /// Event types a rule may name that orders answer: every counted order is one occurrence, whatever
+    /// source it came from (REST, Shopify, CSV or a Segment `Order Completed`), so stored events of these
+    /// names are not read (a Segment order would otherwise count twice).
+    public static let orderEventTypes: Set<String> = ["Order Completed", "Order Placed"]
+
+    /// Occurrence times (epoch seconds) of the given event types per customer; `orders` (in the same
+    /// customer order) answers ``orderEventTypes``.
+    func events(
+        types: Set<String>, customerIndex: [Int64: Int], count: Int, orders: OrderSnapshot?
+    ) async throws -> [String: EventOccurrences] {
         guard !types.isEmpty else { return [:] }
-        let sortedTypes = types.sorted()
+        var occurrences: [String: EventOccurrences] = [:]
+        for type in types.intersection(Self.orderEventTypes) {
+            occurrences[type] = orders.map { EventOccurrences(start: $0.orderStart, times: $0.orderTimes) }
+        }
+        let sortedTypes = types.subtracting(Self.orderEventTypes).sorted()
         var pairs: [String: [(customer: Int, time: Int64)]] = [:]
         for type in sortedTypes {
             var after: Int64 = 0
@@ -105,7 +117,6 @@ public struct StoreSnapshotLoader: Sendable {
                 after = last.id
             }
         }
-        var occurrences: [String: EventOccurrences] = [:]
         for type in sortedTypes {
             occurrences[type] = EventOccurrences(customerCount: count, pairs: pairs[type] ?? [])
         }

@@ -142,9 +142,11 @@ struct AnalyticsController: Sendable {
     private func readSegment(_ body: JSONValue, partial: Bool) throws -> (name: String?, description: String??, rule: String?) {
         var reader: FieldReader
         do { reader = try FieldReader.root(body) } catch { throw Problem.validation(error) }
-        let name = reader.string("name", required: !partial, maxLength: 200)
+        // In a PATCH, a field that is present (and not null) must be valid just as in a POST.
+        func required(_ key: String) -> Bool { !partial || (body[key].map { !$0.isNull } ?? false) }
+        let name = reader.string("name", required: required("name"), maxLength: 200)
         let description: String?? = reader.has("description") ? .some(reader.string("description", maxLength: 2_000)) : .none
-        let rule = reader.string("rule", required: !partial, maxLength: SegmentRuleLimits.maximumLength)
+        let rule = reader.string("rule", required: required("rule"), maxLength: SegmentRuleLimits.maximumLength)
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { reader.fail("name", "expected a non-empty name") }
         do { try reader.finish() } catch { throw Problem.validation(error) }
         if let rule { _ = try Self.parseRule(rule) }

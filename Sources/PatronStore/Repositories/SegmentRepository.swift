@@ -143,7 +143,7 @@ public struct SegmentRepository {
             query += ")"
             try await sql.raw(query).run()
         }
-        let properties = JSONValue.object(["segment_id": .string(String(segment.id)), "segment_name": .string(segment.name)])
+        let properties = JSONValue.object(["segment_id": .int(segment.id), "segment_name": .string(segment.name)])
             .serialized()
         let changes = entered.map { ($0, "Segment Entered", "entered") } + exited.map { ($0, "Segment Exited", "exited") }
         for chunkStart in stride(from: 0, to: changes.count, by: chunkSize) {
