@@ -21,17 +21,19 @@ public func buildApplication(
         onServerRunning: { _ in await onServerRunning() },
         logger: logger)
     app.addServices(DatabaseService(database: database), MaintenanceService(database: database, clock: clock))
+    let migrated = StartupSignal()
     if configuration.analyticsIntervalSeconds > 0 {
         let refresher = AnalyticsRefresher(
             database: database, horizonDays: configuration.analyticsHorizonDays, logger: logger, clock: clock)
         app.addServices(
             AnalyticsScheduler(
                 refresher: refresher, refreshes: refreshes, interval: .seconds(configuration.analyticsIntervalSeconds),
-                logger: logger))
+                migrated: migrated, logger: logger))
     }
     app.beforeServerStarts {
         let applied = try await Migrator.migrate(database)
         if !applied.isEmpty { logger.info("migrated", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
+        await migrated.open()
     }
     return app
 }

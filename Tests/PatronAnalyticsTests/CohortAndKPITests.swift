@@ -74,8 +74,10 @@ import Testing
     }
 
     @Test func manyPeriodsInOnePassEqualEachPeriodAlone() {
-        let periods = [(Self.at(day: 60, hour: 0), Self.at(day: 100, hour: 0)), (Self.at(day: 0), Self.at(day: 33)),
-            (Self.at(day: 10), Self.at(day: 20)), (Self.at(day: 200), Self.at(day: 300))]
+        let periods = [
+            (Self.at(day: 60, hour: 0), Self.at(day: 100, hour: 0)), (Self.at(day: 0), Self.at(day: 33)),
+            (Self.at(day: 10), Self.at(day: 20)), (Self.at(day: 200), Self.at(day: 300)),
+        ]
         let together = RetentionKPIs.periods(Self.store(), periods.map { (start: $0.0, end: $0.1) })
         #expect(together == periods.map { RetentionKPIs(Self.store(), from: $0.0, to: $0.1) })
         // January to Feb 2 (09:00 and 18:00 orders are before 12:00 on day 33): alice 2, bob 1, carol 2.

@@ -59,7 +59,8 @@ public enum TransactionsCSV {
             guard Self.supportedTimes.contains(time) else {
                 throw TransactionsFileError(
                     line: line.number,
-                    message: "date \"\(String(decoding: dateField, as: UTF8.self))\" is outside 1900-2199: expected a real order date")
+                    message:
+                        "date \"\(String(decoding: dateField, as: UTF8.self))\" is outside 1900-2199: expected a real order date")
             }
             let amountText = String(decoding: line.fields[positions[2]], as: UTF8.self).trimmingSpaces()
             guard let amount = Double(amountText), amount.isFinite else {

@@ -127,7 +127,8 @@ public struct AnalyticsRefresher: Sendable {
                 try await repository.applyMembership(
                     segment: segment, entered: entered, exited: exited, memberCount: current.count, run: run,
                     now: nowMilliseconds)
-                outcomes.append(SegmentOutcome(id: segment.id, members: current.count, entered: entered.count, exited: exited.count))
+                outcomes.append(
+                    SegmentOutcome(id: segment.id, members: current.count, entered: entered.count, exited: exited.count))
             }
             let summary = Self.summary(
                 analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount,
@@ -183,7 +184,8 @@ public struct AnalyticsRefresher: Sendable {
             "currency": JSONValue(currency), "customers": .int(Int64(customers)), "orders": .int(Int64(orders)),
             "buyers": .int(Int64(analysis.summary.count)), "horizon_days": .int(Int64(analysis.options.horizonDays)),
             "models": AnalysisJSON.models(analysis), "kpis": AnalysisJSON.kpis(analysis.kpis),
-            "kpi_periods": AnalysisJSON.kpiPeriods(analysis), "rfm": AnalysisJSON.rfmGrid(grid), "cohorts": AnalysisJSON.cohorts(analysis.cohorts),
+            "kpi_periods": AnalysisJSON.kpiPeriods(analysis), "rfm": AnalysisJSON.rfmGrid(grid),
+            "cohorts": AnalysisJSON.cohorts(analysis.cohorts),
             "predicted_clv_total": .double(analysis.predictedValue.reduce(0) { $0 + ($1.isFinite ? $1 : 0) }),
         ]
     }

@@ -24,11 +24,14 @@ public struct AnalyticsRunRepository {
         self.storeID = storeID
     }
 
+    /// Records a run as started. It also notes the newest event id of the whole database, so the
+    /// schedule can later ask "any new event for this store?" with a short primary-key range scan.
     public func start(reason: String, now: Int64) async throws -> Int64 {
+        let highWater = try await sql.raw("SELECT MAX(id) AS high FROM events").first()?.optionalInt("high") ?? 0
         let row = try await sql.raw(
             """
-            INSERT INTO analytics_runs (store_id, reason, status, started_at)
-            VALUES (\(bind: storeID), \(bind: reason), 'running', \(bind: now)) RETURNING id
+            INSERT INTO analytics_runs (store_id, reason, status, started_at, event_high_water)
+            VALUES (\(bind: storeID), \(bind: reason), 'running', \(bind: now), \(bind: highWater)) RETURNING id
             """
         ).first()
         return try row?.int("id") ?? 0
@@ -111,15 +114,24 @@ extension AnalyticsRunRepository {
     /// refresh, or that refresh is older than `maximumAge` milliseconds (time alone moves recency,
     /// P(alive) and rules such as `last_order_at < now - 90d`), or it was never refreshed.
     public func needsRefresh(now: Int64, maximumAge: Int64 = 86_400_000) async throws -> Bool {
-        guard let lastRun = try await latestSucceeded()?.startedAt else { return true }
+        guard
+            let last = try await sql.raw(
+                """
+                SELECT started_at, event_high_water FROM analytics_runs
+                WHERE store_id = \(bind: storeID) AND status = 'succeeded' ORDER BY id DESC LIMIT 1
+                """
+            ).first()
+        else { return true }
+        let lastRun = try last.int("started_at")
         if now - lastRun >= maximumAge { return true }
+        let highWater = try last.optionalInt("event_high_water") ?? 0
         let row = try await sql.raw(
             """
             SELECT
                 (SELECT MAX(updated_at) FROM orders WHERE store_id = \(bind: storeID)) AS orders_changed,
                 (SELECT MAX(updated_at) FROM customers WHERE store_id = \(bind: storeID)) AS customers_changed,
                 (SELECT MAX(updated_at) FROM segments WHERE store_id = \(bind: storeID)) AS segments_changed,
-                (SELECT MAX(id) FROM events WHERE store_id = \(bind: storeID) AND received_at > \(bind: lastRun)
+                (SELECT MIN(id) FROM events WHERE id > \(bind: highWater) AND store_id = \(bind: storeID)
                     AND source <> 'patron') AS new_event
             """
         ).first()

@@ -154,9 +154,13 @@ enum Schema {
         """
         CREATE TABLE analytics_runs (
             id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), reason TEXT NOT NULL, status TEXT NOT NULL,
-            started_at BIGINT NOT NULL, finished_at BIGINT, currency TEXT, summary TEXT, error TEXT)
+            started_at BIGINT NOT NULL, finished_at BIGINT, event_high_water BIGINT, currency TEXT, summary TEXT,
+            error TEXT)
         """,
         "CREATE INDEX analytics_runs_store ON analytics_runs (store_id, id)",
         "CREATE INDEX events_type ON events (store_id, type, id)",
+        "CREATE INDEX consents_store ON consents (store_id, customer_id, channel, recorded_at)",
+        "CREATE INDEX orders_updated ON orders (store_id, updated_at)",
+        "CREATE INDEX customers_updated ON customers (store_id, updated_at)",
     ]
 }
