@@ -120,6 +120,14 @@ struct SegmentRuleErrorCase: Sendable, CustomStringConvertible {
         .init(
             source: "country == now - 1d", position: 11,
             message: "cannot compare string attribute 'country' with time now - 1d"),
+        .init(
+            source: "rfm.segment == \"Champion\"", position: 15,
+            message: "'rfm.segment' is never \"Champion\"; did you mean \"Champions\"? expected one of \"Champions\", "
+                + "\"Loyal Customers\", \"Potential Loyalist\", \"New Customers\", \"Promising\", \"Need Attention\", "
+                + "\"About To Sleep\", \"Can't Lose Them\", \"At Risk\", \"Hibernating\", \"Lost\""),
+        .init(
+            source: "churn_risk in [\"low\", \"hgh\"]", position: 22,
+            message: "'churn_risk' is never \"hgh\"; did you mean \"high\"? expected one of \"low\", \"medium\", \"high\""),
     ]
 
     @Test(arguments: cases)

@@ -90,4 +90,11 @@ public enum SegmentAttributes {
         "churn_risk": .string,
         "next_order_at": .time,
     ]
+
+    /// String attributes that only ever hold these values: a rule comparing them with anything else
+    /// is a typo that would silently match nobody, so the checker rejects it.
+    public static let knownValues: [String: [String]] = [
+        "rfm.segment": RFMSegment.allCases.map(\.rawValue),
+        "churn_risk": ["low", "medium", "high"],
+    ]
 }

@@ -80,8 +80,10 @@ struct SegmentRuleChecker {
             return .flags(left, comparison, right)
         case (.number(let left), .number(let right)):
             return .numbers(left, comparison, right)
-        case (.string(let left), .string(let right)):
-            return .strings(left, comparison, right)
+        case (.string(let leftString), .string(let rightString)):
+            try checkKnownValue(left, right)
+            try checkKnownValue(right, left)
+            return .strings(leftString, comparison, rightString)
         case (.time(let left), .time(let right)):
             return .times(left, comparison, right)
         default:
@@ -111,6 +113,9 @@ struct SegmentRuleChecker {
                 guard case .string(let value) = item else {
                     throw mismatchedItem(item, at: start, operand: operand, keyword: keyword)
                 }
+                if case .attribute(let name) = operand.value {
+                    try checkKnownValue(attribute: name, value: value, at: start)
+                }
                 values.append(value)
             }
             return .stringIn(string, values, negated: negated)
@@ -118,6 +123,21 @@ struct SegmentRuleChecker {
             throw SegmentRuleError(
                 "'\(keyword)' needs a string or a number on the left, found \(describe(operand))", at: operand.start)
         }
+    }
+
+    /// When `attribute` names an attribute with a closed set of values and `constant` is a string
+    /// literal, the literal must be one of them.
+    private func checkKnownValue(_ attribute: SegmentOperandSyntax, _ constant: SegmentOperandSyntax) throws(SegmentRuleError) {
+        guard case .attribute(let name) = attribute.value, case .string(let value) = constant.value else { return }
+        try checkKnownValue(attribute: name, value: value, at: constant.start)
+    }
+
+    private func checkKnownValue(attribute: String, value: String, at position: Int) throws(SegmentRuleError) {
+        guard let known = SegmentAttributes.knownValues[attribute], !known.contains(value) else { return }
+        let quoted = known.map { "\"\($0)\"" }.joined(separator: ", ")
+        let suggestion = SegmentSuggestion.closest(to: value, among: known).map { "did you mean \"\($0)\"? " } ?? ""
+        throw SegmentRuleError(
+            "'\(attribute)' is never \"\(value)\"; \(suggestion)expected one of \(quoted)", at: position)
     }
 
     private mutating func checkContains(
