@@ -32,6 +32,9 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
     public static func periods(_ snapshot: OrderSnapshot, _ periods: [(start: Int64, end: Int64)]) -> [RetentionKPIs] {
         var tallies = periods.map { Tally(start: $0.start, end: $0.end) }
         let latestEnd = periods.map(\.end).max() ?? .min
+        // The median gap looks at all history before a period's end: one histogram per distinct end.
+        let ends = Array(Set(periods.map(\.end))).sorted()
+        var gapsBefore = ends.map { _ in DayGapHistogram() }
         for customer in 0..<snapshot.customerCount {
             let range = snapshot.orders(of: customer)
             guard let first = range.first, snapshot.orderTimes[first] < latestEnd else { continue }
@@ -46,16 +49,21 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
                 let gap = previousDay != Int64.min && day > previousDay ? day - previousDay : 0
                 previousDay = day
                 let amount = snapshot.orderAmounts[order]
+                if gap > 0 {
+                    for index in ends.indices where time < ends[index] { gapsBefore[index].add(gap) }
+                }
                 for index in tallies.indices {
-                    tallies[index].add(time: time, amount: amount, ordersSoFar: ordersSoFar, gap: gap)
+                    tallies[index].add(time: time, amount: amount, ordersSoFar: ordersSoFar)
                 }
             }
             for index in tallies.indices { tallies[index].endCustomer() }
         }
-        return tallies.map(\.kpis)
+        return tallies.map { tally in
+            RetentionKPIs(tally: tally, gaps: gapsBefore[ends.firstIndex(of: tally.end) ?? 0])
+        }
     }
 
-    private init(tally: Tally) {
+    private init(tally: Tally, gaps: DayGapHistogram) {
         periodStart = tally.start
         periodEnd = tally.end
         orders = tally.orders
@@ -66,7 +74,7 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
         repeatPurchaseRate = tally.buyers > 0 ? Double(tally.repeatBuyers) / Double(tally.buyers) : nil
         returningCustomerRate = customers > 0 ? Double(tally.returning) / Double(customers) : nil
         repeatRevenueShare = revenue > 0 ? tally.repeatRevenue / revenue : nil
-        medianDaysBetweenOrders = tally.gaps.quantile(0.5)
+        medianDaysBetweenOrders = gaps.quantile(0.5)
     }
 
     /// Running totals of one period while the orders stream past, customer by customer.
@@ -80,7 +88,6 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
         var returning = 0
         var buyers = 0
         var repeatBuyers = 0
-        var gaps = DayGapHistogram()
         var ordersBefore = 0
         var ordersUntilEnd = 0
         var orderedInPeriod = false
@@ -96,10 +103,9 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
             orderedInPeriod = false
         }
 
-        mutating func add(time: Int64, amount: Double, ordersSoFar: Int, gap: Int64) {
+        mutating func add(time: Int64, amount: Double, ordersSoFar: Int) {
             guard time < end else { return }
             ordersUntilEnd = ordersSoFar
-            if gap > 0 { gaps.add(gap) }
             if time < start {
                 ordersBefore += 1
                 return
@@ -120,6 +126,5 @@ public struct RetentionKPIs: Sendable, Codable, Equatable {
             }
         }
 
-        var kpis: RetentionKPIs { RetentionKPIs(tally: self) }
     }
 }
