@@ -5,6 +5,7 @@ enum Schema {
     static let migrations: [(version: Int64, name: String, statements: [String])] = [
         (1, "store data model", storeDataModel),
         (2, "customer analytics", customerAnalytics),
+        (3, "job queue", jobQueue),
     ]
 
     static let storeDataModel: [String] = [
@@ -162,5 +163,20 @@ enum Schema {
         "CREATE INDEX consents_store ON consents (store_id, customer_id, channel, recorded_at)",
         "CREATE INDEX orders_updated ON orders (store_id, updated_at)",
         "CREATE INDEX customers_updated ON customers (store_id, updated_at)",
+    ]
+
+    /// Durable background work: a job waits in `queued` until `run_at`, is leased by one worker
+    /// (`running` until `lease_until`), and ends `done` or, after its last attempt, `failed`. An expired
+    /// lease makes a job claimable again. `dedupe_key` (unique when set) makes enqueueing idempotent.
+    static let jobQueue: [String] = [
+        """
+        CREATE TABLE jobs (
+            id {ID}, store_id BIGINT, kind TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}', dedupe_key TEXT UNIQUE,
+            status TEXT NOT NULL, run_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
+            max_attempts BIGINT NOT NULL, lease_owner TEXT, lease_until BIGINT, last_error TEXT,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, finished_at BIGINT)
+        """,
+        "CREATE INDEX jobs_queued ON jobs (status, run_at, id)",
+        "CREATE INDEX jobs_leased ON jobs (status, lease_until)",
     ]
 }
