@@ -22,14 +22,10 @@ public func buildApplication(
         logger: logger)
     app.addServices(DatabaseService(database: database), MaintenanceService(database: database, clock: clock))
     let migrated = StartupSignal()
-    if configuration.analyticsIntervalSeconds > 0 {
-        let refresher = AnalyticsRefresher(
-            database: database, horizonDays: configuration.analyticsHorizonDays, logger: logger, clock: clock)
-        app.addServices(
-            AnalyticsScheduler(
-                refresher: refresher, refreshes: refreshes, interval: .seconds(configuration.analyticsIntervalSeconds),
-                migrated: migrated, logger: logger))
-    }
+    app.addServices(
+        BackgroundWork.services(
+            configuration: configuration, database: database, logger: logger, clock: clock, refreshes: refreshes,
+            migrated: migrated))
     app.beforeServerStarts {
         let applied = try await Migrator.migrate(database)
         if !applied.isEmpty { logger.info("migrated", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
@@ -63,11 +59,15 @@ public func buildRouter(
     return router
 }
 
-/// Keeps the database engine's machinery (PostgreSQL pool) running for the life of the server.
-struct DatabaseService: Service {
+/// Keeps the database engine's machinery (PostgreSQL pool) running for the life of the process.
+public struct DatabaseService: Service {
     let database: Database
 
-    func run() async throws {
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func run() async throws {
         try await database.engine.run()
         await database.engine.close()
     }

@@ -6,7 +6,8 @@ struct Patron: AsyncParsableCommand {
         commandName: "patron",
         abstract: "Patron: customer retention and post-purchase engagement for online stores.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self, AnalyzeCommand.self, DemoCommand.self,
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self,
+            AnalyzeCommand.self, DemoCommand.self,
             BenchCommand.self,
         ])
 }

@@ -19,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var analyticsInterval: Int?
     @Option(help: "Prediction horizon in days (default: $PATRON_ANALYTICS_HORIZON_DAYS or 365).") var analyticsHorizon: Int?
+    @Option(help: "Job workers in this process, 0 to leave the queue to `patron worker` (default: $PATRON_WORKERS or 1).")
+    var workers: Int?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -35,7 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
                 ?? environment["PATRON_ANALYTICS_HORIZON_DAYS"].map {
                     try parseCount($0, "PATRON_ANALYTICS_HORIZON_DAYS", 1...3_650)
                 }
-                ?? 365)
+                ?? 365,
+            workers: try workers ?? environment["PATRON_WORKERS"].map { try parseCount($0, "PATRON_WORKERS", 0...64) } ?? 1,
+            workerPollMilliseconds: try environment["PATRON_WORKER_POLL_MS"].map {
+                try parseCount($0, "PATRON_WORKER_POLL_MS", 10...60_000)
+            } ?? 250)
+        guard (0...64).contains(configuration.workers) else { throw UserError("--workers must be from 0 to 64") }
         guard configuration.analyticsIntervalSeconds >= 0, (1...3_650).contains(configuration.analyticsHorizonDays) else {
             throw UserError("--analytics-interval must be >= 0 and --analytics-horizon between 1 and 3650")
         }

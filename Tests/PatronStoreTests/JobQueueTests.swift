@@ -13,7 +13,9 @@ import Testing
     func enqueueingTheSameKeyTwiceLeavesOneJob(kind: DatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
             let queue = JobQueue(database: database)
-            let job = JobQueue.Enqueue(kind: "email.send", store: nil, payload: ["to": "ana@example.com"], runAt: Self.start, dedupeKey: "order-1:thanks")
+            let job = JobQueue.Enqueue(
+                kind: "email.send", store: nil, payload: ["to": "ana@example.com"], runAt: Self.start, dedupeKey: "order-1:thanks"
+            )
             let first = try await queue.enqueue(job, now: Self.start)
             let second = try await queue.enqueue(job, now: Self.start)
             #expect(first != nil)
@@ -37,10 +39,12 @@ import Testing
             #expect(first.map(\.kind) == ["now"])
             #expect(first.first?.attempts == 1 && first.first?.payload["n"] == 1)
             // Leased: nobody else gets it, and the later job is not due yet.
-            #expect(try await queue.claim(owner: "worker-b", now: Self.start + 1_000, leaseMilliseconds: 30_000, limit: 10).isEmpty)
+            #expect(
+                try await queue.claim(owner: "worker-b", now: Self.start + 1_000, leaseMilliseconds: 30_000, limit: 10).isEmpty)
 
             // worker-a stops without finishing; after the lease, worker-b takes the job over.
-            let reclaimed = try await queue.claim(owner: "worker-b", now: Self.start + 31_000, leaseMilliseconds: 30_000, limit: 1)
+            let reclaimed = try await queue.claim(
+                owner: "worker-b", now: Self.start + 31_000, leaseMilliseconds: 30_000, limit: 1)
             #expect(reclaimed.map(\.id) == first.map(\.id))
             #expect(reclaimed.first?.attempts == 2)
             // The first owner's late completion changes nothing; the new owner's counts.
@@ -58,13 +62,16 @@ import Testing
         try await withTestDatabase(kind) { database in
             let queue = JobQueue(database: database)
             try await queue.enqueue(JobQueue.Enqueue(kind: "flaky", runAt: Self.start, maxAttempts: 2), now: Self.start)
-            let attempt1 = try #require(try await queue.claim(owner: "w", now: Self.start, leaseMilliseconds: 1_000, limit: 1).first)
+            let attempt1 = try #require(
+                try await queue.claim(owner: "w", now: Self.start, leaseMilliseconds: 1_000, limit: 1).first)
             #expect(try await queue.fail(attempt1, error: "timeout", retryAt: Self.start + 10_000, now: Self.start + 100))
             #expect(try await queue.claim(owner: "w", now: Self.start + 5_000, leaseMilliseconds: 1_000, limit: 1).isEmpty)
-            let attempt2 = try #require(try await queue.claim(owner: "w", now: Self.start + 10_000, leaseMilliseconds: 1_000, limit: 1).first)
+            let attempt2 = try #require(
+                try await queue.claim(owner: "w", now: Self.start + 10_000, leaseMilliseconds: 1_000, limit: 1).first)
             #expect(attempt2.attempts == 2)
             // The last attempt fails: no retry even though one was asked for.
-            #expect(try await queue.fail(attempt2, error: "timeout again", retryAt: Self.start + 20_000, now: Self.start + 10_100))
+            #expect(
+                try await queue.fail(attempt2, error: "timeout again", retryAt: Self.start + 20_000, now: Self.start + 10_100))
             #expect(try await queue.counts() == ["failed": 1])
             let error = try await database.read { try await $0.raw("SELECT last_error FROM jobs").first()?.text("last_error") }
             #expect(error == "timeout again")
@@ -85,7 +92,8 @@ import Testing
             try await database.write { sql in
                 for index in 0..<1_200 {
                     try await JobQueue.enqueue(
-                        JobQueue.Enqueue(kind: "count", payload: ["n": .int(Int64(index))], runAt: Self.start), now: Self.start, in: sql)
+                        JobQueue.Enqueue(kind: "count", payload: ["n": .int(Int64(index))], runAt: Self.start), now: Self.start,
+                        in: sql)
                 }
             }
             let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in

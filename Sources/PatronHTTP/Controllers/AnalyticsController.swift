@@ -245,18 +245,3 @@ struct AnalyticsController: Sendable {
         return Response.json(result.json)
     }
 }
-
-/// Lets one refresh per store run at a time in this process.
-public actor RefreshGate {
-    private var running: Set<Int64> = []
-
-    public init() {}
-
-    func enter(_ store: Int64) -> Bool {
-        running.insert(store).inserted
-    }
-
-    func leave(_ store: Int64) {
-        running.remove(store)
-    }
-}

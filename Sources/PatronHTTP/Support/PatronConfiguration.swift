@@ -12,10 +12,15 @@ public struct PatronConfiguration: Sendable {
     public var analyticsIntervalSeconds: Int
     /// Prediction horizon for expected purchases and lifetime value.
     public var analyticsHorizonDays: Int
+    /// Job workers this process runs (0: none; another process works the queue).
+    public var workers: Int
+    /// How long an idle worker waits before looking for due jobs again.
+    public var workerPollMilliseconds: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
-        maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365
+        maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365,
+        workers: Int = 1, workerPollMilliseconds: Int = 250
     ) {
         self.host = host
         self.port = port
@@ -23,5 +28,7 @@ public struct PatronConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.analyticsIntervalSeconds = analyticsIntervalSeconds
         self.analyticsHorizonDays = analyticsHorizonDays
+        self.workers = workers
+        self.workerPollMilliseconds = workerPollMilliseconds
     }
 }

@@ -71,7 +71,9 @@ public struct JobQueue: Sendable {
     /// Leases up to `limit` due jobs (queued with `run_at <= now`, or running with an expired lease) to
     /// `owner` until `now + leaseMilliseconds`, oldest first. Jobs whose lease expired on their last
     /// attempt are marked failed instead.
-    public func claim(owner: String, now: Int64, leaseMilliseconds: Int64, limit: Int, kinds: [String]? = nil) async throws -> [Job] {
+    public func claim(owner: String, now: Int64, leaseMilliseconds: Int64, limit: Int, kinds: [String]? = nil) async throws
+        -> [Job]
+    {
         let skipLocked: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         var kindFilter: SQLQueryString = ""
         if let kinds, !kinds.isEmpty {

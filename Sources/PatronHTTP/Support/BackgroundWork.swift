@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import PatronCore
+import PatronEngine
+import PatronStore
+import ServiceLifecycle
+
+/// The long-running work beside HTTP: the analytics schedule and the job workers. `patron serve` and
+/// `patron worker` run the same services; only `serve` adds the HTTP server.
+public enum BackgroundWork {
+    public static func services(
+        configuration: PatronConfiguration, database: Database, logger: Logger, clock: @escaping @Sendable () -> Date,
+        refreshes: RefreshGate, migrated: StartupSignal
+    ) -> [any Service] {
+        let queue = JobQueue(database: database)
+        var services: [any Service] = []
+        if configuration.analyticsIntervalSeconds > 0 {
+            services.append(
+                AnalyticsScheduler(
+                    queue: queue, interval: .seconds(configuration.analyticsIntervalSeconds), migrated: migrated,
+                    logger: logger, clock: clock))
+        }
+        let refresher = AnalyticsRefresher(
+            database: database, horizonDays: configuration.analyticsHorizonDays, logger: logger, clock: clock)
+        let handlers: [String: JobWorker.Handler] = [
+            AnalyticsRefreshJob.kind: AnalyticsRefreshJob.handler(refresher: refresher, gate: refreshes)
+        ]
+        for _ in 0..<configuration.workers {
+            let worker = JobWorker(
+                queue: queue, handlers: handlers, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+                logger: logger, clock: clock)
+            services.append(JobWorkerService(worker: worker, migrated: migrated))
+        }
+        return services
+    }
+}
+
+/// One job worker as a service: starts once the schema is migrated, stops at graceful shutdown
+/// (a job in hand is finished or, if the process is killed, taken over after its lease).
+struct JobWorkerService: Service {
+    let worker: JobWorker
+    let migrated: StartupSignal
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await migrated.wait()
+            await worker.run()
+        }
+    }
+}
+
+/// Migrates the schema once the database machinery runs, then opens `migrated` and stays up until
+/// shutdown (a service that returned would end the group). For processes without an HTTP server.
+public struct MigrationService: Service {
+    let database: Database
+    let migrated: StartupSignal
+    let logger: Logger
+
+    public init(database: Database, migrated: StartupSignal, logger: Logger) {
+        self.database = database
+        self.migrated = migrated
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let applied = try await Migrator.migrate(database)
+        if !applied.isEmpty { logger.info("migrated", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
+        await migrated.open()
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PatronEngine
+import PatronHTTP
+import PatronStore
+import ServiceLifecycle
+import UnixSignals
+
+/// `patron worker`: the job workers and the analytics schedule without the HTTP server. Run as many
+/// as the work needs, on the same PostgreSQL database as the servers.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run background job workers (no HTTP); migrates the schema on start.")
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+    @Option(help: "Workers in this process (default: $PATRON_WORKERS or 2).") var workers: Int?
+    @Option(
+        help:
+            "Seconds between analytics schedule checks, 0 to leave scheduling to others (default: $PATRON_ANALYTICS_INTERVAL or 3600)."
+    )
+    var analyticsInterval: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = PatronConfiguration(
+            databaseLocation: databaseOptions.location,
+            analyticsIntervalSeconds: try analyticsInterval
+                ?? environment["PATRON_ANALYTICS_INTERVAL"].map {
+                    try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000)
+                }
+                ?? 3_600,
+            workers: try workers ?? environment["PATRON_WORKERS"].map { try parseCount($0, "PATRON_WORKERS", 1...64) } ?? 2,
+            workerPollMilliseconds: try environment["PATRON_WORKER_POLL_MS"].map {
+                try parseCount($0, "PATRON_WORKER_POLL_MS", 10...60_000)
+            } ?? 250)
+        guard (1...64).contains(configuration.workers) else { throw UserError("--workers must be from 1 to 64") }
+        let logger = Server.bootstrapObservability()
+        let database = try await Database.open(configuration.databaseLocation, logger: logger)
+        let migrated = StartupSignal()
+        let services: [any Service] =
+            [DatabaseService(database: database), MigrationService(database: database, migrated: migrated, logger: logger)]
+            + BackgroundWork.services(
+                configuration: configuration, database: database, logger: logger, clock: { Date() }, refreshes: RefreshGate(),
+                migrated: migrated)
+        logger.info("worker started", metadata: ["workers": "\(configuration.workers)"])
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
