@@ -5,7 +5,8 @@ import PatronStore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that anyone can run.", subcommands: [IngestBench.self, AnalyticsBench.self])
+        commandName: "bench", abstract: "Benchmarks that anyone can run.",
+        subcommands: [IngestBench.self, AnalyticsBench.self, JobsBench.self])
 }
 
 /// Starts `patron serve` as a separate process on a fresh store and measures ingestion through HTTP:
