@@ -28,24 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["PATRON_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PATRON_PORT"].map(parsePort) ?? 8080,
             databaseLocation: databaseOptions.location,
-            analyticsIntervalSeconds: try analyticsInterval
-                ?? environment["PATRON_ANALYTICS_INTERVAL"].map {
-                    try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000)
-                }
-                ?? 3_600,
-            analyticsHorizonDays: try analyticsHorizon
-                ?? environment["PATRON_ANALYTICS_HORIZON_DAYS"].map {
-                    try parseCount($0, "PATRON_ANALYTICS_HORIZON_DAYS", 1...3_650)
-                }
-                ?? 365,
-            workers: try workers ?? environment["PATRON_WORKERS"].map { try parseCount($0, "PATRON_WORKERS", 0...64) } ?? 1,
-            workerPollMilliseconds: try environment["PATRON_WORKER_POLL_MS"].map {
-                try parseCount($0, "PATRON_WORKER_POLL_MS", 10...60_000)
-            } ?? 250)
-        guard (0...64).contains(configuration.workers) else { throw UserError("--workers must be from 0 to 64") }
-        guard configuration.analyticsIntervalSeconds >= 0, (1...3_650).contains(configuration.analyticsHorizonDays) else {
-            throw UserError("--analytics-interval must be >= 0 and --analytics-horizon between 1 and 3650")
-        }
+            analyticsIntervalSeconds: try setting(
+                analyticsInterval, flag: "--analytics-interval", variable: "PATRON_ANALYTICS_INTERVAL", range: 0...31_536_000,
+                default: 3_600),
+            analyticsHorizonDays: try setting(
+                analyticsHorizon, flag: "--analytics-horizon", variable: "PATRON_ANALYTICS_HORIZON_DAYS", range: 1...3_650,
+                default: 365),
+            workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 0...64, default: 1),
+            workerPollMilliseconds: try setting(
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
         try await Server.run(configuration)
     }
 }
@@ -55,6 +46,19 @@ func parsePort(_ text: String) throws -> Int {
         throw UserError("PATRON_PORT must be a port number, got \(text)")
     }
     return port
+}
+
+/// A whole-number setting: the flag when given, else the environment variable, else the default;
+/// whichever is used must lie in `range`.
+func setting(_ flagValue: Int?, flag: String, variable: String, range: ClosedRange<Int>, default value: Int) throws -> Int {
+    if let flagValue {
+        guard range.contains(flagValue) else {
+            throw UserError("\(flag) must be from \(range.lowerBound) to \(range.upperBound), got \(flagValue)")
+        }
+        return flagValue
+    }
+    guard let text = ProcessInfo.processInfo.environment[variable] else { return value }
+    return try parseCount(text, variable, range)
 }
 
 func parseCount(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {

@@ -22,19 +22,14 @@ struct WorkerCommand: AsyncParsableCommand {
     var analyticsInterval: Int?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let configuration = PatronConfiguration(
             databaseLocation: databaseOptions.location,
-            analyticsIntervalSeconds: try analyticsInterval
-                ?? environment["PATRON_ANALYTICS_INTERVAL"].map {
-                    try parseCount($0, "PATRON_ANALYTICS_INTERVAL", 0...31_536_000)
-                }
-                ?? 3_600,
-            workers: try workers ?? environment["PATRON_WORKERS"].map { try parseCount($0, "PATRON_WORKERS", 1...64) } ?? 2,
-            workerPollMilliseconds: try environment["PATRON_WORKER_POLL_MS"].map {
-                try parseCount($0, "PATRON_WORKER_POLL_MS", 10...60_000)
-            } ?? 250)
-        guard (1...64).contains(configuration.workers) else { throw UserError("--workers must be from 1 to 64") }
+            analyticsIntervalSeconds: try setting(
+                analyticsInterval, flag: "--analytics-interval", variable: "PATRON_ANALYTICS_INTERVAL", range: 0...31_536_000,
+                default: 3_600),
+            workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 1...64, default: 2),
+            workerPollMilliseconds: try setting(
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
         let logger = Server.bootstrapObservability()
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let migrated = StartupSignal()

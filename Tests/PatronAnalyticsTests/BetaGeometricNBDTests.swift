@@ -60,17 +60,8 @@ import Testing
     @Test func gradientMatchesFiniteDifferences() throws {
         let data = BetaGeometricNBD.FitData(try CDNOWFixtures.publishedSummary(), timeScale: 0.25)
         for point in [[-1.4, 0.1, -0.2, 0.9], [0.3, -0.5, 0.7, -0.2]] {
-            let analytic = BetaGeometricNBD.negativeLogLikelihood(logParameters: point, data: data, withGradient: true)
-            for axis in 0..<4 {
-                var up = point
-                var down = point
-                up[axis] += 1e-5
-                down[axis] -= 1e-5
-                let numeric =
-                    (BetaGeometricNBD.negativeLogLikelihood(logParameters: up, data: data, withGradient: false).value
-                        - BetaGeometricNBD.negativeLogLikelihood(logParameters: down, data: data, withGradient: false).value)
-                    / 2e-5
-                #expect(abs(analytic.gradient[axis] - numeric) < 1e-4 * max(1, abs(numeric)), "axis \(axis)")
+            expectGradientMatchesFiniteDifferences(at: point) {
+                BetaGeometricNBD.negativeLogLikelihood(logParameters: $0, data: data, withGradient: $1)
             }
         }
     }
@@ -88,18 +79,8 @@ import Testing
                 frequency: summary.frequency[index], recency: summary.recency[index], age: summary.age[index])
         }
         #expect(abs(model.logLikelihood(summary) - direct) < 1e-7 * abs(direct))
-        let point = [-1.3, 0.2, -0.2, 0.8]
-        let analytic = BetaGeometricNBD.negativeLogLikelihood(logParameters: point, data: data, withGradient: true)
-        for axis in 0..<4 {
-            var up = point
-            var down = point
-            up[axis] += 1e-5
-            down[axis] -= 1e-5
-            let numeric =
-                (BetaGeometricNBD.negativeLogLikelihood(logParameters: up, data: data, withGradient: false).value
-                    - BetaGeometricNBD.negativeLogLikelihood(logParameters: down, data: data, withGradient: false).value)
-                / 2e-5
-            #expect(abs(analytic.gradient[axis] - numeric) < 1e-4 * max(1, abs(numeric)), "axis \(axis)")
+        expectGradientMatchesFiniteDifferences(at: [-1.3, 0.2, -0.2, 0.8]) {
+            BetaGeometricNBD.negativeLogLikelihood(logParameters: $0, data: data, withGradient: $1)
         }
     }
 

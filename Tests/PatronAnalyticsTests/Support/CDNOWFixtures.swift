@@ -1,5 +1,6 @@
 import Foundation
 import PatronCore
+import Testing
 
 @testable import PatronAnalytics
 
@@ -64,4 +65,22 @@ extension JSONValue {
 
 func relativeError(_ value: Double, _ expected: Double) -> Double {
     abs(value - expected) / abs(expected)
+}
+
+/// Checks an analytic gradient against central finite differences of `objective` at `point`.
+func expectGradientMatchesFiniteDifferences(
+    at point: [Double], _ objective: ([Double], _ withGradient: Bool) -> (value: Double, gradient: [Double]),
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let analytic = objective(point, true)
+    for axis in point.indices {
+        var up = point
+        var down = point
+        up[axis] += 1e-5
+        down[axis] -= 1e-5
+        let numeric = (objective(up, false).value - objective(down, false).value) / 2e-5
+        #expect(
+            abs(analytic.gradient[axis] - numeric) < 1e-4 * max(1, abs(numeric)), "axis \(axis)",
+            sourceLocation: sourceLocation)
+    }
 }
