@@ -44,6 +44,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PatronMessaging",
+            dependencies: [
+                "PatronCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PatronStore",
             dependencies: [
                 "PatronCore",
@@ -120,6 +128,11 @@ let package = Package(
             name: "PatronAnalyticsTests",
             dependencies: ["PatronCore", "PatronAnalytics"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PatronMessagingTests",
+            dependencies: ["PatronCore", "PatronMessaging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
