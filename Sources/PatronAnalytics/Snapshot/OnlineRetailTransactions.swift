@@ -10,30 +10,31 @@ public enum OnlineRetailTransactions {
     }
 
     public static func read(_ bytes: [UInt8]) throws(TransactionsFileError) -> (snapshot: OrderSnapshot, counts: Counts) {
-        var lines = CSVLines(bytes)
-        guard let header = lines.next() else { throw TransactionsFileError(line: 0, message: "the file is empty") }
-        let names = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
         var positions: [Int] = []
-        for column in ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"] {
-            guard let position = names.firstIndex(of: column) else {
-                throw TransactionsFileError(
-                    line: 1, message: "the header has no \(column) column: this is not the Online Retail file")
-            }
-            positions.append(position)
-        }
         var counts = Counts()
         var invoices: [String: (customer: String, time: Int64, amount: Double)] = [:]
         var invoiceOrder: [String] = []
-        while let line = lines.next() {
-            guard line.fields.count > positions.max() ?? 0 else { continue }
+        try TransactionsCSV.forEachRecord(bytes) { fields, line throws(TransactionsFileError) in
+            guard !positions.isEmpty else {
+                let names = fields.map { $0.trimmingSpaces() }
+                for column in ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"] {
+                    guard let position = names.firstIndex(of: column) else {
+                        throw TransactionsFileError(
+                            line: line, message: "the header has no \(column) column: this is not the Online Retail file")
+                    }
+                    positions.append(position)
+                }
+                return
+            }
+            guard fields.count > positions.max() ?? 0 else { return }
             counts.rows += 1
-            let invoice = String(decoding: line.fields[positions[0]], as: UTF8.self)
-            let customerField = String(decoding: line.fields[positions[4]], as: UTF8.self).trimmingSpaces()
+            let invoice = fields[positions[0]]
+            let customerField = fields[positions[4]].trimmingSpaces()
             guard !invoice.hasPrefix("C"), !customerField.isEmpty,
-                let quantity = Double(String(decoding: line.fields[positions[1]], as: UTF8.self)), quantity > 0,
-                let price = Double(String(decoding: line.fields[positions[3]], as: UTF8.self)), price > 0,
-                let time = ISODateParser.epochSeconds(line.fields[positions[2]])
-            else { continue }
+                let quantity = Double(fields[positions[1]]), quantity > 0,
+                let price = Double(fields[positions[3]]), price > 0,
+                let time = ISODateParser.epochSeconds(Array(fields[positions[2]].utf8)[...])
+            else { return }
             counts.keptRows += 1
             let customer = customerField.hasSuffix(".0") ? String(customerField.dropLast(2)) : customerField
             if let existing = invoices[invoice] {
@@ -43,6 +44,7 @@ public enum OnlineRetailTransactions {
                 invoiceOrder.append(invoice)
             }
         }
+        guard !positions.isEmpty else { throw TransactionsFileError(line: 0, message: "the file is empty") }
         var builder = OrderSnapshotBuilder(expectedOrders: invoiceOrder.count)
         for invoice in invoiceOrder {
             guard let order = invoices[invoice] else { continue }

@@ -1,19 +1,6 @@
 import Foundation
 import PatronCore
 
-/// A row of an import file that was not used, with the reason (naming the column and what was expected).
-public struct CSVRejection: Sendable, Hashable, CustomStringConvertible {
-    public let line: Int
-    public let reason: String
-
-    public init(line: Int, reason: String) {
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String { "line \(line): \(reason)" }
-}
-
 /// What an import produced. `rows` counts data records (not the header, not blank rows); the entity
 /// counts are the operations produced; `skipped` counts rows that were valid but could not be used.
 public struct CSVImportSummary: Sendable, Hashable {

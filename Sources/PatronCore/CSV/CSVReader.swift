@@ -1,5 +1,4 @@
 import Foundation
-import PatronCore
 
 /// One record of a CSV file with the 1-based physical line on which it starts.
 public struct CSVRecord: Sendable, Hashable {
