@@ -36,12 +36,10 @@ public struct SegmentEvaluator: Sendable {
         let currency = try await database.read { try await AnalyticsRunRepository(sql: $0, storeID: store).latestSucceeded() }?
             .currency
         var rows: [CustomerMetricsRow] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await database.read { try await AnalyticsSource(sql: $0, storeID: store).metrics(after: after) }
-            rows += page
-            guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
-            after = last.customerId
+        try await forEachKeysetPage(size: AnalyticsSource.pageSize, key: \.customerId) { after in
+            try await database.read { try await AnalyticsSource(sql: $0, storeID: store).metrics(after: after) }
+        } _: {
+            rows += $0
         }
         let scale = Double(AnalyticsRefresher.minorUnitScale(currency))
         MetricsColumns(rows: rows, customerIndex: customerIndex, count: facts.count, scale: scale).fill(&facts)

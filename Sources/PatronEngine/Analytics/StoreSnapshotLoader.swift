@@ -28,25 +28,20 @@ public struct StoreSnapshotLoader: Sendable {
         var indexById: [Int64: Int32] = [:]
         indexById.reserveCapacity(customerIds.count)
         for (index, id) in customerIds.enumerated() { indexById[id] = Int32(index) }
-        var after: Int64 = 0
         var currencyCounts: [String: Int] = [:]
-        var digits: [String: Double] = [:]
-        while true {
-            let page = try await database.read { try await AnalyticsSource(sql: $0, storeID: store).orders(after: after) }
-            for order in page {
+        var scales: [String: Double] = [:]
+        try await forEachKeysetPage(size: AnalyticsSource.pageSize, key: \.id) { after in
+            try await database.read { try await AnalyticsSource(sql: $0, storeID: store).orders(after: after) }
+        } _: { orders in
+            for order in orders {
                 guard let customer = indexById[order.customerId] else { continue }
                 currencyCounts[order.currency, default: 0] += 1
-                let scale =
-                    digits[order.currency]
-                    ?? {
-                        let value = Double.pow10(Currency(code: order.currency)?.minorDigits ?? 2)
-                        digits[order.currency] = value
-                        return value
-                    }()
+                if scales[order.currency] == nil {
+                    scales[order.currency] = Double(AnalyticsRefresher.minorUnitScale(order.currency))
+                }
+                let scale = scales[order.currency] ?? 100
                 builder.append(customerIndex: customer, time: order.placedAt / 1_000, amount: Double(order.netAmount) / scale)
             }
-            guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
-            after = last.id
         }
         let currency = currencyCounts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
         return Loaded(customerIds: customerIds, snapshot: builder.build(), profile: profile, currency: currency)
@@ -56,15 +51,13 @@ public struct StoreSnapshotLoader: Sendable {
     public func customers() async throws -> (ids: [Int64], profile: CustomerProfileColumns) {
         var profile = CustomerProfileColumns()
         var customerIds: [Int64] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await database.read { try await AnalyticsSource(sql: $0, storeID: store).customers(after: after) }
-            for row in page {
+        try await forEachKeysetPage(size: AnalyticsSource.pageSize, key: \.id) { after in
+            try await database.read { try await AnalyticsSource(sql: $0, storeID: store).customers(after: after) }
+        } _: { rows in
+            for row in rows {
                 customerIds.append(row.id)
                 profile.append(row)
             }
-            guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
-            after = last.id
         }
         return (customerIds, profile)
     }
@@ -104,17 +97,13 @@ public struct StoreSnapshotLoader: Sendable {
         let sortedTypes = types.subtracting(Self.orderEventTypes).sorted()
         var pairs: [String: [(customer: Int, time: Int64)]] = [:]
         for type in sortedTypes {
-            var after: Int64 = 0
-            while true {
-                let page = try await database.read {
-                    try await AnalyticsSource(sql: $0, storeID: store).events(type: type, after: after)
-                }
-                for event in page {
+            try await forEachKeysetPage(size: AnalyticsSource.pageSize, key: \.id) { after in
+                try await database.read { try await AnalyticsSource(sql: $0, storeID: store).events(type: type, after: after) }
+            } _: { events in
+                for event in events {
                     guard let index = customerIndex[event.customerId] else { continue }
                     pairs[type, default: []].append((index, event.occurredAt / 1_000))
                 }
-                guard let last = page.last, page.count == AnalyticsSource.pageSize else { break }
-                after = last.id
             }
         }
         for type in sortedTypes {
@@ -149,11 +138,5 @@ public struct CustomerProfileColumns: Sendable {
         facts.strings["country"] = country
         facts.lists["tags"] = tags
         facts.times["created_at"] = createdAt
-    }
-}
-
-extension Double {
-    fileprivate static func pow10(_ digits: Int) -> Double {
-        (0..<digits).reduce(1) { value, _ in value * 10 }
     }
 }

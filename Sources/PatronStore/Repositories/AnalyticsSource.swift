@@ -107,18 +107,17 @@ extension AnalyticsSource {
     /// Every customer id of the store, read in pages.
     public func allCustomerIds() async throws -> [Int64] {
         var ids: [Int64] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await sql.raw(
+        try await forEachKeysetPage(size: Self.pageSize * 5, key: { $0 }) { after in
+            try await sql.raw(
                 """
                 SELECT id FROM customers WHERE store_id = \(bind: storeID) AND id > \(bind: after) ORDER BY id
                 LIMIT \(unsafeRaw: String(Self.pageSize * 5))
                 """
             ).all().map { try $0.int("id") }
-            ids += page
-            guard let last = page.last, page.count == Self.pageSize * 5 else { return ids }
-            after = last
+        } _: {
+            ids += $0
         }
+        return ids
     }
 
     /// One page of stored metrics rows with customer ids above `after`, ascending.

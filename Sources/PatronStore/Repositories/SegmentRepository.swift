@@ -106,13 +106,12 @@ public struct SegmentRepository {
     /// Every member's customer id, read in pages.
     public func allMembers(segment: Int64) async throws -> [Int64] {
         var members: [Int64] = []
-        var after: Int64 = 0
-        while true {
-            let page = try await self.members(segment: segment, after: after, limit: 50_000)
-            members += page
-            guard let last = page.last, page.count == 50_000 else { return members }
-            after = last
+        try await forEachKeysetPage(size: 50_000, key: { $0 }) { after in
+            try await self.members(segment: segment, after: after, limit: 50_000)
+        } _: {
+            members += $0
         }
+        return members
     }
 
     /// Applies a recomputed membership: adds and removes rows and records a `Segment Entered` or
