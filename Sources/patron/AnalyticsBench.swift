@@ -81,7 +81,7 @@ struct AnalyticsBench: AsyncParsableCommand {
             result["lifetimes"] = peerResult
             if let peerTimings = peerResult["timings_s"] {
                 let peerWork = ["summary", "bgnbd_fit", "gamma_gamma_fit", "predictions"].reduce(0.0) {
-                    $0 + (peerTimings[$1].map(Self.number) ?? .nan)
+                    $0 + (peerTimings[$1]?.doubleValue ?? .nan)
                 }
                 result["lifetimes_seconds_without_csv_load"] = .double(peerWork)
                 result["speedup"] = .double(peerWork / total.seconds)
@@ -119,14 +119,6 @@ struct AnalyticsBench: AsyncParsableCommand {
     static func mean(_ values: [Double]) -> Double {
         let finite = values.filter(\.isFinite)
         return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
-    }
-
-    static func number(_ value: JSONValue) -> Double {
-        switch value {
-        case .int(let number): Double(number)
-        case .double(let number): number
-        default: .nan
-        }
     }
 
     /// The process's peak resident set (VmHWM), in MiB.

@@ -88,7 +88,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 "segments": AnalysisJSON.segmentSizes(grid),
                 "predicted_clv_total": analysis.purchaseModel == nil
                     ? .null : .double(analysis.predictedValue.reduce(0) { $0 + ($1.isNaN ? 0 : $1) }),
-                "seconds": ["load": .double(seconds(started, loaded)), "analysis": .double(seconds(loaded, analysed))],
+                "seconds": ["load": .double((loaded - started).seconds), "analysis": .double((analysed - loaded).seconds)],
             ]
             print(summary.serialized())
         } else {
@@ -117,11 +117,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
             throw UserError("--until \"\(until)\" is not a date: expected yyyy-MM-dd")
         }
         return day * 86_400 + 86_399
-    }
-
-    private func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> Double {
-        let duration = to - from
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func printText(_ analysis: CustomerAnalysis, grid: RFMGrid, snapshot: OrderSnapshot) {

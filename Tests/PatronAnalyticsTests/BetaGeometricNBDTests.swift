@@ -28,7 +28,7 @@ import Testing
 
     @Test func logLikelihoodAtThePublishedParametersMatchesTheIndependentComputation() throws {
         let reference = try CDNOWFixtures.referenceValues()
-        let expected = reference["bgnbd_published"]?["log_likelihood_summary"]?.number ?? .nan
+        let expected = reference["bgnbd_published"]?["log_likelihood_summary"]?.doubleValue ?? .nan
         #expect(abs(published.logLikelihood(try CDNOWFixtures.publishedSummary()) - expected) < 1e-6)
     }
 
@@ -38,23 +38,25 @@ import Testing
         let cases = try CDNOWFixtures.referenceValues()["bgnbd_published"]?["cases"]?.arrayValue ?? []
         #expect(cases.count == 7)
         for entry in cases {
-            let x = Int(entry["x"]?.number ?? -1)
-            let recency = entry["t_x"]?.number ?? .nan
-            let age = entry["T"]?.number ?? .nan
+            let x = Int(entry["x"]?.doubleValue ?? -1)
+            let recency = entry["t_x"]?.doubleValue ?? .nan
+            let age = entry["T"]?.doubleValue ?? .nan
             let alive = published.probabilityAlive(frequency: x, recency: recency, age: age)
-            #expect(abs(alive - (entry["p_alive"]?.number ?? .nan)) < 1e-12, "P(alive) for x=\(x)")
+            #expect(abs(alive - (entry["p_alive"]?.doubleValue ?? .nan)) < 1e-12, "P(alive) for x=\(x)")
             for horizon in ["39", "52"] {
-                let expected = entry["conditional_expected_purchases"]?[horizon]?.number ?? .nan
+                let expected = entry["conditional_expected_purchases"]?[horizon]?.doubleValue ?? .nan
                 let value = published.expectedPurchases(
                     within: Double(horizon) ?? 0, frequency: x, recency: recency, age: age)
                 #expect(relativeError(value, expected) < 1e-10, "E[Y(\(horizon))] for x=\(x): \(value) vs \(expected)")
             }
-            let logLikelihood = entry["log_likelihood"]?.number ?? .nan
+            let logLikelihood = entry["log_likelihood"]?.doubleValue ?? .nan
             #expect(abs(published.logLikelihood(frequency: x, recency: recency, age: age) - logLikelihood) < 1e-10)
         }
         let newCustomer = try CDNOWFixtures.referenceValues()["bgnbd_published"]?["expected_purchases_new_customer"]
-        #expect(relativeError(published.expectedPurchasesOfNewCustomer(within: 39), newCustomer?["39"]?.number ?? .nan) < 1e-10)
-        #expect(relativeError(published.expectedPurchasesOfNewCustomer(within: 78), newCustomer?["78"]?.number ?? .nan) < 1e-10)
+        #expect(
+            relativeError(published.expectedPurchasesOfNewCustomer(within: 39), newCustomer?["39"]?.doubleValue ?? .nan) < 1e-10)
+        #expect(
+            relativeError(published.expectedPurchasesOfNewCustomer(within: 78), newCustomer?["78"]?.doubleValue ?? .nan) < 1e-10)
     }
 
     @Test func gradientMatchesFiniteDifferences() throws {

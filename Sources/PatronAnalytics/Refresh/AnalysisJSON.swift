@@ -31,17 +31,16 @@ public enum AnalysisJSON {
     }
 
     public static func kpis(_ kpis: RetentionKPIs) -> JSONValue {
-        func number(_ value: Double?) -> JSONValue { value.map { .double($0) } ?? .null }
         return [
             "period_start": .string(timestamp(kpis.periodStart)), "period_end": .string(timestamp(kpis.periodEnd)),
             "orders": .int(Int64(kpis.orders)), "revenue": .double(kpis.revenue), "customers": .int(Int64(kpis.customers)),
-            "average_order_value": number(kpis.averageOrderValue), "purchase_frequency": number(kpis.purchaseFrequency),
-            "repeat_purchase_rate": number(kpis.repeatPurchaseRate),
-            "returning_customer_rate": number(kpis.returningCustomerRate),
-            "repeat_revenue_share": number(kpis.repeatRevenueShare),
-            "median_days_between_orders": number(kpis.medianDaysBetweenOrders),
+            "average_order_value": JSONValue(kpis.averageOrderValue), "purchase_frequency": JSONValue(kpis.purchaseFrequency),
+            "repeat_purchase_rate": JSONValue(kpis.repeatPurchaseRate),
+            "returning_customer_rate": JSONValue(kpis.returningCustomerRate),
+            "repeat_revenue_share": JSONValue(kpis.repeatRevenueShare),
+            "median_days_between_orders": JSONValue(kpis.medianDaysBetweenOrders),
             "customers_at_risk": kpis.customersAtRisk.map { .int(Int64($0)) } ?? .null,
-            "value_at_risk": number(kpis.valueAtRisk),
+            "value_at_risk": JSONValue(kpis.valueAtRisk),
         ]
     }
 

@@ -79,4 +79,19 @@ extension JSONValue {
 
     public init(_ text: String?) { self = text.map { .string($0) } ?? .null }
     public init(_ number: Int64?) { self = number.map { .int($0) } ?? .null }
+    public init(_ number: Double?) { self = number.map { .double($0) } ?? .null }
+
+    /// An epoch-milliseconds instant as an RFC 3339 string, or null.
+    public static func time(milliseconds: Int64?) -> JSONValue {
+        milliseconds.map { .string(Timestamp.format(Timestamp.date(milliseconds: $0))) } ?? .null
+    }
+
+    /// The value of a JSON number, integer or not; nil for anything else.
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
 }

@@ -76,7 +76,7 @@ public struct MetricsColumns: Sendable {
                 rfmR[customer] = Double(rfm.r)
                 rfmF[customer] = Double(rfm.f)
                 rfmM[customer] = Double(rfm.m)
-                rfmScore[customer] = "\(rfm.r)\(rfm.f)\(rfm.m)"
+                rfmScore[customer] = RFMScores.code(r: UInt8(rfm.r), f: UInt8(rfm.f), m: UInt8(rfm.m))
             }
             rfmSegment[customer] = row.rfmSegment
             probabilityAlive[customer] = row.probabilityAlive ?? .nan

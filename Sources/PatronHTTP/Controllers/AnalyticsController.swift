@@ -87,7 +87,7 @@ struct AnalyticsController: Sendable {
         }
         var document: [String: JSONValue] = [
             "run": .int(run.id), "currency": JSONValue(run.currency),
-            "computedAt": .string(Timestamp.format(Timestamp.date(milliseconds: run.finishedAt ?? run.startedAt))),
+            "computedAt": .time(milliseconds: run.finishedAt ?? run.startedAt),
         ]
         switch part {
         case "kpis":

@@ -17,8 +17,7 @@ extension SQLRow {
 
     /// An epoch-milliseconds column rendered as an RFC 3339 string, or JSON null.
     public func time(_ column: String) throws -> JSONValue {
-        guard let milliseconds = try optionalInt(column) else { return .null }
-        return .string(Timestamp.format(Timestamp.date(milliseconds: milliseconds)))
+        JSONValue.time(milliseconds: try optionalInt(column))
     }
 
     public func textValue(_ column: String) throws -> JSONValue { JSONValue(try text(column)) }

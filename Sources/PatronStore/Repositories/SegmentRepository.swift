@@ -13,15 +13,11 @@ public struct SegmentRecord: Sendable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    static func time(_ milliseconds: Int64) -> JSONValue {
-        .string(Timestamp.format(Timestamp.date(milliseconds: milliseconds)))
-    }
-
     public var json: JSONValue {
         [
             "id": .int(id), "name": .string(name), "description": JSONValue(description), "rule": .string(rule),
-            "memberCount": JSONValue(memberCount), "refreshedAt": refreshedAt.map(Self.time) ?? .null,
-            "createdAt": Self.time(createdAt), "updatedAt": Self.time(updatedAt),
+            "memberCount": JSONValue(memberCount), "refreshedAt": .time(milliseconds: refreshedAt),
+            "createdAt": .time(milliseconds: createdAt), "updatedAt": .time(milliseconds: updatedAt),
         ]
     }
 }

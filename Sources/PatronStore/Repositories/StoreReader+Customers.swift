@@ -195,7 +195,7 @@ extension StoreReader {
 
     func timelineEntry(kind: String, at: Int64, id: Int64, title: String, data: [String: JSONValue]) -> JSONValue {
         [
-            "kind": .string(kind), "at": .string(Timestamp.format(Timestamp.date(milliseconds: at))), "id": .int(id),
+            "kind": .string(kind), "at": .time(milliseconds: at), "id": .int(id),
             "title": .string(title), "data": .object(data),
         ]
     }

@@ -53,16 +53,6 @@ enum CDNOWFixtures {
     }
 }
 
-extension JSONValue {
-    var number: Double {
-        switch self {
-        case .int(let value): Double(value)
-        case .double(let value): value
-        default: .nan
-        }
-    }
-}
-
 func relativeError(_ value: Double, _ expected: Double) -> Double {
     abs(value - expected) / abs(expected)
 }
