@@ -53,7 +53,8 @@ public struct BetaGeometricNBD: Sendable, Codable, Equatable {
         let oldest = data.age.max() ?? 1
         let timeScale = oldest > 0 ? 10 / oldest : 1
         let full = FitData(data, timeScale: timeScale)
-        let coarse = full.count > 20_000 ? full.strided(every: (full.count + 19_999) / 20_000) : full
+        let step = MaximumLikelihood.coarseStride(full.count)
+        let coarse = step > 1 ? full.strided(every: step) : full
         let result = MaximumLikelihood.fit(
             start: [0, 0, 0, 0],
             coarse: { negativeLogLikelihood(logParameters: $0, data: coarse, withGradient: $1) }, coarseCount: coarse.count,

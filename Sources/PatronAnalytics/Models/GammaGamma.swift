@@ -51,7 +51,7 @@ public struct GammaGamma: Sendable, Codable, Equatable {
         let mean = monetary.reduce(0, +) / Double(monetary.count)
         let scale = 10 / mean
         let fitData = FitData(frequency: frequency, monetary: monetary.map { $0 * scale })
-        let step = (fitData.frequency.count + 19_999) / 20_000
+        let step = MaximumLikelihood.coarseStride(fitData.frequency.count)
         let picks = Array(Swift.stride(from: 0, to: fitData.frequency.count, by: step))
         let coarse =
             step > 1

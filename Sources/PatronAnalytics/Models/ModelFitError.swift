@@ -35,6 +35,13 @@ enum MaximumLikelihood {
     static let wall = 8.0
     static let wallStiffness = 1.0
 
+    /// The coarse stage runs on every k-th item, k = ⌈count / 20,000⌉ (1 for small data).
+    static let coarseSize = 20_000
+
+    static func coarseStride(_ count: Int) -> Int {
+        max(1, (count + coarseSize - 1) / coarseSize)
+    }
+
     typealias Objective = (_ point: [Double], _ withGradient: Bool) -> (value: Double, gradient: [Double])
 
     /// `coarse` is the negative log-likelihood on a subsample of `coarseCount` items (or the full data),
