@@ -32,7 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
         let data = generator.generate()
         let generated = Date()
         let options = try DatabaseOptions.parse(["--database", database])
-        let (credentials, counts, analytics) = try await options.withDatabase { database in
+        let (credentials, counts, analytics, buyer) = try await options.withDatabase { database in
             let credentials = try await StoreRepository.create(name: "Demo Home & Gift Shop", in: database)
             let counts = try await DemoLoader.load(data, store: credentials.id, ingestor: Ingestor(database: database))
             try await database.write(store: credentials.id) { sql in
@@ -43,7 +43,11 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             }
             let analytics = try await AnalyticsRefresher(database: database).refresh(store: credentials.id, reason: "demo")
-            return (credentials, counts, analytics)
+            // The examples show a customer who has bought, so their predictions are not empty.
+            let buyer = try await database.read {
+                try await AnalyticsSource(sql: $0, storeID: credentials.id).metrics(after: 0).first?.customerId
+            }
+            return (credentials, counts, analytics, buyer ?? 1)
         }
         let loaded = Date()
         let url = "http://127.0.0.1:\(port)"
@@ -61,10 +65,10 @@ struct DemoCommand: AsyncParsableCommand {
 
             Try it:
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers?limit=3'
-              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/1'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/\(buyer)'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/analytics/kpis'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/analytics/rfm'
-              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/1/predictions'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/customers/\(buyer)/predictions'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' -H 'Content-Type: application/json' \\
                 -d '{"rule":"rfm.segment == \\"At Risk\\" and orders.count >= 2"}' \\
                 '\(url)/api/v1/segments/preview'
