@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -48,7 +49,14 @@ let package = Package(
             dependencies: [
                 "PatronCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            resources: [.copy("Resources/templates")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -75,6 +83,7 @@ let package = Package(
                 "PatronCore",
                 "PatronAnalytics",
                 "PatronStore",
+                "PatronMessaging",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -89,6 +98,7 @@ let package = Package(
                 "PatronCore",
                 "PatronAnalytics",
                 "PatronStore",
+                "PatronMessaging",
                 "PatronEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -106,6 +116,7 @@ let package = Package(
                 "PatronCore",
                 "PatronAnalytics",
                 "PatronStore",
+                "PatronMessaging",
                 "PatronEngine",
                 "PatronHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PatronMessagingTests",
-            dependencies: ["PatronCore", "PatronMessaging"],
+            dependencies: [
+                "PatronCore", "PatronMessaging", .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -142,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PatronEngineTests",
-            dependencies: ["PatronCore", "PatronStore", "PatronEngine"],
+            dependencies: ["PatronCore", "PatronStore", "PatronMessaging", "PatronEngine"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -152,6 +166,7 @@ let package = Package(
                 "PatronCore",
                 "PatronAnalytics",
                 "PatronStore",
+                "PatronMessaging",
                 "PatronEngine",
                 "PatronHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PatronEngine
+import PatronMessaging
 import PatronStore
 import Prometheus
 import ServiceLifecycle
@@ -50,6 +51,10 @@ public func buildRouter(
     router.addRoutes(
         AnalyticsController(database: database, writes: writes, keys: keys, refresher: refresher, refreshes: refreshes).routes,
         atPath: "/api/v1")
+    router.addRoutes(
+        MessagingController(
+            database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(), clock: clock
+        ).routes, atPath: "/api/v1")
     router.addRoutes(SegmentController(ingestor: ingestor, keys: keys).routes, atPath: "/v1")
     router.addRoutes(
         ShopifyWebhookController(

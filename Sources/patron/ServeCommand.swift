@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import PatronHTTP
+import PatronMessaging
 import PatronStore
 import Prometheus
 
@@ -21,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Prediction horizon in days (default: $PATRON_ANALYTICS_HORIZON_DAYS or 365).") var analyticsHorizon: Int?
     @Option(help: "Job workers in this process, 0 to leave the queue to `patron worker` (default: $PATRON_WORKERS or 1).")
     var workers: Int?
+    @OptionGroup var deliveryOptions: DeliveryOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -36,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
                 default: 365),
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 0...64, default: 1),
             workerPollMilliseconds: try setting(
-                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
+            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds())
         try await Server.run(configuration)
     }
 }

@@ -20,6 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
             "Seconds between analytics schedule checks, 0 to leave scheduling to others (default: $PATRON_ANALYTICS_INTERVAL or 3600)."
     )
     var analyticsInterval: Int?
+    @OptionGroup var deliveryOptions: DeliveryOptions
 
     func run() async throws {
         let configuration = PatronConfiguration(
@@ -29,7 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 default: 3_600),
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 1...64, default: 2),
             workerPollMilliseconds: try setting(
-                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
+            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds())
         let logger = Server.bootstrapObservability()
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let migrated = StartupSignal()

@@ -48,7 +48,9 @@ public struct Ingestor: Sendable {
                 continue
             }
             try await flushEvents()
-            results.append(try await apply(operation, writer: writer))
+            let result = try await apply(operation, writer: writer)
+            try await FlowTriggers.afterWrite(operation, result: result, source: source, writer: writer)
+            results.append(result)
         }
         try await flushEvents()
         IngestMetrics.record(operations, source: source)

@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import PatronCore
 import PatronEngine
+import PatronMessaging
 import PatronStore
 import ServiceLifecycle
 
-/// The long-running work beside HTTP: the analytics schedule and the job workers. `patron serve` and
+/// The long-running work beside HTTP: the analytics schedule, the job workers and the delivery workers. `patron serve` and
 /// `patron worker` run the same services; only `serve` adds the HTTP server.
 public enum BackgroundWork {
     public static func services(
@@ -30,6 +31,9 @@ public enum BackgroundWork {
                 queue: queue, handlers: handlers, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
                 logger: logger, clock: clock)
             services.append(JobWorkerService(worker: worker, migrated: migrated))
+            services.append(
+                DeliveryWorkerService(
+                    configuration: configuration, database: database, logger: logger, clock: clock, migrated: migrated))
         }
         return services
     }
@@ -42,6 +46,26 @@ struct JobWorkerService: Service {
     let migrated: StartupSignal
 
     func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await migrated.wait()
+            await worker.run()
+        }
+    }
+}
+
+/// One delivery worker as a service: carries messages from the outbox to the relay.
+struct DeliveryWorkerService: Service {
+    let configuration: PatronConfiguration
+    let database: Database
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let migrated: StartupSignal
+
+    func run() async throws {
+        let worker = DeliveryWorker(
+            database: database, templates: try EmailTemplates.builtIn(), defaultRelay: configuration.smtpRelay,
+            pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+            leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
         await cancelWhenGracefulShutdown {
             await migrated.wait()
             await worker.run()

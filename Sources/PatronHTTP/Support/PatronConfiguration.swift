@@ -1,4 +1,5 @@
 import Foundation
+import PatronMessaging
 
 /// Everything the server needs, built once at start-up from flags and `PATRON_*` variables.
 public struct PatronConfiguration: Sendable {
@@ -16,11 +17,15 @@ public struct PatronConfiguration: Sendable {
     public var workers: Int
     /// How long an idle worker waits before looking for due jobs again.
     public var workerPollMilliseconds: Int
+    /// The relay messages go to unless a store names its own (`PATRON_SMTP_URL`); nil: none yet.
+    public var smtpRelay: SMTPRelay?
+    /// How long a delivery worker holds the messages it leased; a worker that dies releases them after this.
+    public var deliveryLeaseSeconds: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
         maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365,
-        workers: Int = 1, workerPollMilliseconds: Int = 250
+        workers: Int = 1, workerPollMilliseconds: Int = 250, smtpRelay: SMTPRelay? = nil, deliveryLeaseSeconds: Int = 60
     ) {
         self.host = host
         self.port = port
@@ -30,5 +35,7 @@ public struct PatronConfiguration: Sendable {
         self.analyticsHorizonDays = analyticsHorizonDays
         self.workers = workers
         self.workerPollMilliseconds = workerPollMilliseconds
+        self.smtpRelay = smtpRelay
+        self.deliveryLeaseSeconds = deliveryLeaseSeconds
     }
 }

@@ -6,6 +6,7 @@ enum Schema {
         (1, "store data model", storeDataModel),
         (2, "customer analytics", customerAnalytics),
         (3, "job queue", jobQueue),
+        (4, "messaging", messaging),
     ]
 
     static let storeDataModel: [String] = [
@@ -178,5 +179,41 @@ enum Schema {
         """,
         "CREATE INDEX jobs_queued ON jobs (status, run_at, id)",
         "CREATE INDEX jobs_leased ON jobs (status, lease_until)",
+    ]
+
+    /// Sender settings per store, built-in flows switched on per store, the message outbox with its
+    /// delivery state machine (queued -> sending -> sent | failed | suppressed), and addresses never to
+    /// mail again (hard bounces, complaints, unsubscribes).
+    static let messaging: [String] = [
+        "ALTER TABLE stores ADD COLUMN from_email TEXT",
+        "ALTER TABLE stores ADD COLUMN from_name TEXT",
+        "ALTER TABLE stores ADD COLUMN reply_to TEXT",
+        "ALTER TABLE stores ADD COLUMN smtp_url TEXT",
+        "ALTER TABLE stores ADD COLUMN dkim_selector TEXT",
+        "ALTER TABLE stores ADD COLUMN dkim_private_key TEXT",
+        "ALTER TABLE stores ADD COLUMN branding TEXT NOT NULL DEFAULT '{}'",
+        """
+        CREATE TABLE flow_settings (
+            store_id BIGINT NOT NULL REFERENCES stores(id), name TEXT NOT NULL, enabled BIGINT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}', updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, name))
+        """,
+        """
+        CREATE TABLE messages (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), customer_id BIGINT, flow TEXT, campaign_id BIGINT,
+            template TEXT NOT NULL, channel TEXT NOT NULL, purpose TEXT NOT NULL, context TEXT NOT NULL DEFAULT '{}',
+            dedupe_key TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, send_at BIGINT NOT NULL,
+            lease_owner TEXT, lease_until BIGINT, attempts BIGINT NOT NULL DEFAULT 0,
+            uncertain_sends BIGINT NOT NULL DEFAULT 0, recipient TEXT, subject TEXT, reason TEXT, last_error TEXT,
+            provider_response TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, sending_at BIGINT,
+            sent_at BIGINT, UNIQUE (store_id, dedupe_key))
+        """,
+        "CREATE INDEX messages_due ON messages (status, send_at, id)",
+        "CREATE INDEX messages_store ON messages (store_id, id)",
+        "CREATE INDEX messages_customer ON messages (store_id, customer_id, sent_at)",
+        """
+        CREATE TABLE suppressions (
+            store_id BIGINT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, source TEXT,
+            created_at BIGINT NOT NULL, PRIMARY KEY (store_id, channel, address))
+        """,
     ]
 }

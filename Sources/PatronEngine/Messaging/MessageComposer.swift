@@ -1,0 +1,97 @@
+import Foundation
+import PatronCore
+import PatronMessaging
+import PatronStore
+import SQLKit
+
+/// What to do with a leased message once its data is read.
+public enum Composition: Sendable {
+    case ready(EmailMessage, relayURL: String?, signer: DKIMSigner?)
+    /// A guardrail said no; recorded with the reason, never retried.
+    case suppress(String)
+    /// Something the merchant can fix (no From address, no relay): retried with backoff.
+    case notYet(String)
+    /// The message can never be built (its order is gone, the template is broken).
+    case impossible(String)
+}
+
+/// Turns an outbox row into an email: reads the store's sender settings, the customer and what the
+/// message is about, applies the send-time guardrails, and renders the template.
+public struct MessageComposer: Sendable {
+    public let database: Database
+    public let templates: EmailTemplates
+    public let guardrails: Guardrails
+
+    public init(database: Database, templates: EmailTemplates, guardrails: Guardrails = Guardrails()) {
+        self.database = database
+        self.templates = templates
+        self.guardrails = guardrails
+    }
+
+    /// `applyGuardrails: false` is for previews, which render whatever the guardrails would say.
+    public func compose(_ message: OutboxMessage, now: Date, applyGuardrails: Bool = true) async throws -> Composition {
+        guard message.channel == "email" else { return .impossible("the \(message.channel) channel is not available") }
+        return try await database.read { sql in
+            guard let sender = try await StoreRepository.senderSettings(store: message.store, in: sql) else {
+                return .impossible("the store no longer exists")
+            }
+            guard let fromEmail = sender.fromEmail, !fromEmail.isEmpty else {
+                return .notYet("the store has no From address (patron stores update \(message.store) --from-email ...)")
+            }
+            let reader = StoreReader(sql: sql, storeID: message.store)
+            let customer = try await message.customer.asyncMap { try await reader.customer(id: $0) } ?? nil
+            let order = try await idValue(message.context["orderId"]).asyncMap { try await reader.order(id: $0) } ?? nil
+            let shipment = try await idValue(message.context["shipmentId"]).asyncMap { try await reader.shipment(id: $0) } ?? nil
+            if message.context["orderId"].map({ !$0.isNull }) == true && order == nil {
+                return .impossible("the order is gone (erased or deleted)")
+            }
+            if message.context["shipmentId"] != nil && shipment == nil { return .impossible("the shipment is gone") }
+            guard let recipient = customer?["email"]?.stringValue ?? order?["email"]?.stringValue, !recipient.isEmpty else {
+                return .suppress("no_email_address")
+            }
+            if applyGuardrails, let refusal = try await guardrails.refusal(
+                for: message, address: recipient, customer: customer, now: Timestamp.milliseconds(now), in: sql)
+            {
+                return .suppress(refusal)
+            }
+            let milestone = message.context["milestone"]?.stringValue.flatMap(ShipmentMilestone.init(rawValue:))
+            let scope = MessageScope.build(
+                sender: sender, customer: customer, recipient: recipient, order: order, shipment: shipment,
+                milestone: milestone, purpose: message.purpose)
+            let rendered: RenderedEmail
+            do {
+                rendered = try templates.render(message.template, scope: scope)
+            } catch {
+                return .impossible("template \(message.template): \(error)")
+            }
+            let from = Mailbox(address: fromEmail, name: sender.fromName ?? sender.storeName)
+            let name = [customer?["firstName"]?.stringValue, customer?["lastName"]?.stringValue].compactMap { $0 }
+                .joined(separator: " ")
+            let email = EmailMessage(
+                from: from, to: Mailbox(address: recipient, name: name.isEmpty ? nil : name), subject: rendered.subject,
+                text: rendered.text, html: rendered.html, messageId: "\(message.messageId)@\(from.domain)", date: now,
+                replyTo: sender.replyTo.map { Mailbox(address: $0) })
+            var signer: DKIMSigner?
+            if let selector = sender.dkimSelector, let key = sender.dkimPrivateKey {
+                do {
+                    signer = try DKIMSigner(domain: from.domain, selector: selector, privateKeyPEM: key)
+                } catch {
+                    return .notYet("\(error)")
+                }
+            }
+            return .ready(email, relayURL: sender.smtpURL, signer: signer)
+        }
+    }
+
+    func idValue(_ value: JSONValue?) -> Int64? {
+        if case .int(let id) = value ?? .null { return id }
+        return nil
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

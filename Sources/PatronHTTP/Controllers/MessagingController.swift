@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PatronCore
+import PatronEngine
+import PatronMessaging
+import PatronStore
+
+/// Messaging under `/api/v1`: the built-in flows and their switches, a preview of each flow's message
+/// for a real customer, the message log, and the store's sender settings.
+struct MessagingController: Sendable {
+    let database: Database
+    let writes: WriteEndpoint
+    let keys: APIKeyCache
+    let templates: EmailTemplates?
+    let clock: @Sendable () -> Date
+
+    var routes: RouteCollection<PatronRequestContext> {
+        let routes = RouteCollection(context: PatronRequestContext.self)
+        routes.add(middleware: SecretKeyAuthenticator(keys: keys))
+        let flows = FlowDirectory(database: database, clock: clock)
+        routes.get("flows") { _, context in
+            Response.json(["data": try await flows.list(store: try context.requireStore())])
+        }
+        routes.get("flows/:name") { _, context in
+            let (store, name) = (try context.requireStore(), context.parameters.get("name") ?? "")
+            guard let flow = try await flows.flow(name, store: store) else { throw Self.noFlow(name) }
+            return Response.json(flow)
+        }
+        for (action, enabled) in [("enable", true), ("disable", false)] {
+            routes.post("flows/:name/\(action)") { _, context in
+                let (store, name) = (try context.requireStore(), context.parameters.get("name") ?? "")
+                guard BuiltInFlows.named(name) != nil else { throw Self.noFlow(name) }
+                try await flows.setEnabled(enabled, flow: name, store: store)
+                return Response.json(try await flows.flow(name, store: store) ?? .null)
+            }
+        }
+        routes.get("flows/:name/preview") { request, context in try await preview(request, context) }
+        routes.get("messages") { request, context in try await messages(request, context) }
+        routes.get("messages/summary") { _, context in
+            Response.json(try await MessageLog(database: database).summary(store: try context.requireStore()))
+        }
+        routes.get("messages/:id") { _, context in
+            let (store, id) = (try context.requireStore(), try pathId(context, "message"))
+            guard let message = try await MessageLog(database: database).message(store: store, id: id) else {
+                throw Problem.notFound("no message with id \(id)")
+            }
+            return Response.json(message)
+        }
+        routes.get("settings/sender") { _, context in
+            let store = try context.requireStore()
+            guard let settings = try await StoreRepository.senderSettings(store: store, in: database) else {
+                throw Problem.notFound("no store \(store)")
+            }
+            return Response.json(Self.senderJSON(settings))
+        }
+        routes.patch("settings/sender") { request, context in try await updateSender(request, context) }
+        return routes
+    }
+
+    static func noFlow(_ name: String) -> Problem {
+        Problem.notFound(
+            "no built-in flow named \"\(name.prefix(60))\"; the flows are \(BuiltInFlows.all.map(\.name).joined(separator: ", "))")
+    }
+
+    private func messages(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
+        let store = try context.requireStore()
+        let page = try pageRequest(request)
+        var filter = MessageLog.Filter()
+        if let status = try request.queryText("status") {
+            let states = ["queued", "sending", "sent", "failed", "suppressed"]
+            guard states.contains(status) else {
+                throw Problem.validation(
+                    ValidationFailure(field: "status", message: "expected one of \(states.joined(separator: ", "))"))
+            }
+            filter.status = status
+        }
+        filter.flow = try request.queryText("flow")
+        filter.customer = try optionalInteger(request, "customer")
+        let before = try optionalInteger(request, "before")
+        let result = try await MessageLog(database: database).list(
+            store: store, filter: filter, limit: page.limit, before: before)
+        return Response.json([
+            "data": .array(result.items), "nextCursor": result.nextCursor.map { .string(String($0)) } ?? .null,
+        ])
+    }
+
+    /// Renders a flow's message for a customer (`?customer=ID`, default: the newest buyer) and one of their
+    /// orders or shipments, exactly as it would be sent, without sending or recording anything.
+    private func preview(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
+        let store = try context.requireStore()
+        let name = context.parameters.get("name") ?? ""
+        guard let flow = BuiltInFlows.named(name) else { throw Self.noFlow(name) }
+        guard let templates else { throw Problem(status: .serviceUnavailable, title: "No templates", detail: "templates failed to load") }
+        let customer = try optionalInteger(request, "customer")
+        guard let sample = try await PreviewSample.find(flow: flow, store: store, customer: customer, in: database) else {
+            throw Problem.notFound(
+                customer == nil
+                    ? "this store has no \(flow.name == BuiltInFlows.shippingUpdates.name ? "shipment" : "order") to preview with yet"
+                    : "customer \(customer!) has nothing to preview this flow with")
+        }
+        let message = OutboxMessage(
+            id: 0, store: store, customer: sample.customer, flow: flow.name, template: flow.template, channel: flow.channel,
+            purpose: flow.purpose.rawValue, context: sample.context, messageId: "preview", status: "queued", attempts: 0,
+            leaseOwner: "")
+        let composer = MessageComposer(database: database, templates: templates)
+        switch try await composer.compose(message, now: clock(), applyGuardrails: false) {
+        case .ready(let email, _, _):
+            return Response.json([
+                "flow": .string(flow.name), "customerId": JSONValue(sample.customer), "context": sample.context,
+                "from": .string(HeaderEncoding.mailbox(email.from, utf8Allowed: true)),
+                "to": .string(HeaderEncoding.mailbox(email.to, utf8Allowed: true)), "subject": .string(email.subject),
+                "html": .string(email.html), "text": .string(email.text),
+            ])
+        case .suppress(let reason), .notYet(let reason), .impossible(let reason):
+            throw Problem(status: .unprocessableContent, title: "Cannot preview", detail: reason)
+        }
+    }
+
+    private func updateSender(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
+        let store = try context.requireStore()
+        let (_, body) = try await writes.jsonBody(request)
+        guard let object = body.objectValue else {
+            throw Problem.validation(ValidationFailure(field: "(body)", message: "expected a JSON object"))
+        }
+        var changes = SenderSettings.Changes()
+        var errors: [FieldError] = []
+        func text(_ key: String) -> String? {
+            guard let value = object[key], !value.isNull else { return nil }
+            guard let string = value.stringValue else {
+                errors.append(FieldError(field: key, message: "expected a string, got \(value.typeName)"))
+                return nil
+            }
+            return string
+        }
+        let known: Set<String> = ["fromEmail", "fromName", "replyTo", "smtpUrl", "dkimSelector", "dkimPrivateKey", "branding"]
+        for key in object.keys where !known.contains(key) {
+            errors.append(FieldError(field: key, message: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
+        }
+        changes.fromEmail = text("fromEmail")
+        changes.fromName = text("fromName")
+        changes.replyTo = text("replyTo")
+        changes.smtpURL = text("smtpUrl")
+        changes.dkimSelector = text("dkimSelector")
+        changes.dkimPrivateKey = text("dkimPrivateKey")
+        if let branding = object["branding"], !branding.isNull { changes.branding = branding }
+        guard let current = try await StoreRepository.senderSettings(store: store, in: database) else {
+            throw Problem.notFound("no store \(store)")
+        }
+        errors += changes.validationErrors(applyingTo: current)
+        guard errors.isEmpty else { throw Problem.validation(ValidationFailure(errors)) }
+        try await StoreRepository.updateSender(changes, store: store, in: database)
+        guard let updated = try await StoreRepository.senderSettings(store: store, in: database) else {
+            throw Problem.notFound("no store \(store)")
+        }
+        return Response.json(Self.senderJSON(updated))
+    }
+
+    /// The settings without the private key; the DNS record to publish when DKIM is set up.
+    static func senderJSON(_ settings: SenderSettings) -> JSONValue {
+        var dnsRecord: JSONValue = .null
+        if let selector = settings.dkimSelector, let key = settings.dkimPrivateKey, let from = settings.fromEmail,
+            let signer = try? DKIMSigner(domain: Mailbox(address: from).domain, selector: selector, privateKeyPEM: key)
+        {
+            dnsRecord = ["name": .string("\(selector)._domainkey.\(signer.domain)"), "type": "TXT", "value": .string(signer.dnsRecord)]
+        }
+        return [
+            "fromEmail": JSONValue(settings.fromEmail), "fromName": JSONValue(settings.fromName),
+            "replyTo": JSONValue(settings.replyTo), "smtpUrl": JSONValue(settings.smtpURL.flatMap { try? SMTPRelay(url: $0).description }),
+            "dkimSelector": JSONValue(settings.dkimSelector), "dkimConfigured": .bool(settings.dkimPrivateKey != nil),
+            "dkimDnsRecord": dnsRecord, "branding": settings.branding,
+        ]
+    }
+}

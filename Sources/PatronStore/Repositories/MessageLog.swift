@@ -1,0 +1,83 @@
+import PatronCore
+import SQLKit
+
+/// Reads of the outbox for the API and the CLI: messages newest first, and counts by state.
+public struct MessageLog: Sendable {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public struct Filter: Sendable {
+        public var status: String?
+        public var flow: String?
+        public var customer: Int64?
+
+        public init(status: String? = nil, flow: String? = nil, customer: Int64? = nil) {
+            self.status = status
+            self.flow = flow
+            self.customer = customer
+        }
+    }
+
+    static let columns: SQLQueryString = """
+        id, customer_id, flow, template, channel, purpose, context, dedupe_key, message_id, status, send_at, attempts,
+        uncertain_sends, recipient, subject, reason, last_error, provider_response, created_at, sending_at, sent_at
+        """
+
+    /// One page, newest first; `before` is the cursor (an id) from the previous page.
+    public func list(store: Int64, filter: Filter, limit: Int, before: Int64?) async throws -> Page {
+        try await database.read { sql in
+            var query: SQLQueryString = "SELECT \(Self.columns) FROM messages WHERE store_id = \(bind: store)"
+            if let status = filter.status { query += " AND status = \(bind: status)" }
+            if let flow = filter.flow { query += " AND flow = \(bind: flow)" }
+            if let customer = filter.customer { query += " AND customer_id = \(bind: customer)" }
+            if let before { query += " AND id < \(bind: before)" }
+            query += " ORDER BY id DESC LIMIT \(unsafeRaw: String(limit + 1))"
+            let rows = try await sql.raw(query).all()
+            let items = try rows.prefix(limit).map(Self.document)
+            let next = rows.count > limit ? items.last?["id"].flatMap { if case .int(let id) = $0 { id } else { nil } } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    public func message(store: Int64, id: Int64) async throws -> JSONValue? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(Self.columns) FROM messages WHERE store_id = \(bind: store) AND id = \(bind: id)")
+                .first().map(Self.document)
+        }
+    }
+
+    /// Messages per state, and how many sends were interrupted with an unknown outcome.
+    public func summary(store: Int64) async throws -> JSONValue {
+        try await database.read { sql in
+            var byStatus: [String: JSONValue] = ["queued": 0, "sending": 0, "sent": 0, "failed": 0, "suppressed": 0]
+            var uncertain: Int64 = 0
+            for row in try await sql.raw(
+                """
+                SELECT status, COUNT(*) AS n, SUM(uncertain_sends) AS uncertain FROM messages
+                WHERE store_id = \(bind: store) GROUP BY status
+                """
+            ).all() {
+                byStatus[try row.requiredText("status")] = .int(try row.int("n"))
+                uncertain += try row.optionalInt("uncertain") ?? 0
+            }
+            return ["byStatus": .object(byStatus), "uncertainSends": .int(uncertain)]
+        }
+    }
+
+    static func document(_ row: any SQLRow) throws -> JSONValue {
+        [
+            "id": .int(try row.int("id")), "customerId": try row.intValue("customer_id"), "flow": try row.textValue("flow"),
+            "template": try row.textValue("template"), "channel": try row.textValue("channel"),
+            "purpose": try row.textValue("purpose"), "context": try row.json("context", fallback: [:]),
+            "dedupeKey": try row.textValue("dedupe_key"), "messageId": try row.textValue("message_id"),
+            "status": try row.textValue("status"), "sendAt": try row.time("send_at"), "attempts": try row.intValue("attempts"),
+            "uncertainSends": try row.intValue("uncertain_sends"), "recipient": try row.textValue("recipient"),
+            "subject": try row.textValue("subject"), "reason": try row.textValue("reason"),
+            "lastError": try row.textValue("last_error"), "providerResponse": try row.textValue("provider_response"),
+            "createdAt": try row.time("created_at"), "sendingAt": try row.time("sending_at"), "sentAt": try row.time("sent_at"),
+        ]
+    }
+}
