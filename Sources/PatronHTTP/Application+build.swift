@@ -55,6 +55,8 @@ public func buildRouter(
         MessagingController(
             database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(), clock: clock
         ).routes, atPath: "/api/v1")
+    router.addRoutes(
+        LinksController(database: database, ingestor: ingestor, keys: LinkKeyCache(database: database), clock: clock).routes)
     router.addRoutes(SegmentController(ingestor: ingestor, keys: keys).routes, atPath: "/v1")
     router.addRoutes(
         ShopifyWebhookController(

@@ -38,7 +38,8 @@ struct DeliveryBench: AsyncParsableCommand {
             var sender = SenderSettings.Changes()
             sender.fromEmail = "orders@bench.example"
             try await StoreRepository.updateSender(sender, store: credentials.id, in: database)
-            try await FlowDirectory(database: database).setEnabled(true, flow: "order-thank-you", store: credentials.id)
+            try await FlowDirectory(database: database, templateNames: []).setEnabled(
+                true, flow: "order-thank-you", store: credentials.id)
             return credentials
         }
         let environment = ["PATRON_SMTP_URL": smtp, "PATRON_ANALYTICS_INTERVAL": "0", "PATRON_LOG_LEVEL": "warning"]

@@ -20,6 +20,32 @@ struct DeliveryOptions: ParsableArguments {
         }
     }
 
+    @Option(
+        help: ArgumentHelp(
+            "The address shoppers reach Patron at, for tracked links and unsubscribe pages (default: $PATRON_PUBLIC_URL or http://HOST:PORT).",
+            valueName: "url"))
+    var publicURL: String?
+
+    func publicBaseURL() throws -> String? {
+        guard let text = publicURL ?? ProcessInfo.processInfo.environment["PATRON_PUBLIC_URL"], !text.isEmpty else { return nil }
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw UserError("\(publicURL != nil ? "--public-url" : "PATRON_PUBLIC_URL") must be an http(s) URL, got \(text)")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func flowScanInterval() throws -> Int {
+        try setting(nil, flag: "", variable: "PATRON_FLOW_SCAN_INTERVAL", range: 0...86_400, default: 900)
+    }
+
+    func allowPrivateWebhooks() throws -> Bool {
+        switch ProcessInfo.processInfo.environment["PATRON_ALLOW_PRIVATE_WEBHOOKS"] {
+        case nil, "", "0", "false": return false
+        case "1", "true": return true
+        case let other?: throw UserError("PATRON_ALLOW_PRIVATE_WEBHOOKS must be true or false, got \(other)")
+        }
+    }
+
     func leaseSeconds() throws -> Int {
         try setting(nil, flag: "", variable: "PATRON_DELIVERY_LEASE_SECONDS", range: 1...3_600, default: 60)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PatronCore
 import PatronEngine
+import PatronMessaging
 import PatronStore
 
 /// `patron flows`: the built-in flows of a store and their switches.
@@ -20,14 +21,15 @@ struct FlowsCommand: AsyncParsableCommand {
             let store = store
             let flows = try await databaseOptions.withDatabase { database in
                 guard try await StoreRepository.find(id: store, in: database) != nil else { return nil as JSONValue? }
-                return try await FlowDirectory(database: database).list(store: store)
+                return try await FlowDirectory(database: database, templateNames: []).list(store: store)
             }
             guard let flows else { throw UserError("no store with id \(store): see `patron stores list`") }
             if json { return print(flows.serialized()) }
             for flow in flows.arrayValue ?? [] {
                 let state = flow["enabled"] == .bool(true) ? "on " : "off"
+                let version = flow["version"].flatMap { if case .int(let v) = $0 { " v\(v)" } else { nil } } ?? ""
                 print(
-                    "\(state)  \(flow["name"]?.stringValue ?? "")\t\(flow["purpose"]?.stringValue ?? "")\t\(flow["title"]?.stringValue ?? "")"
+                    "\(state)  \(flow["name"]?.stringValue ?? "")\(version)\t\(flow["purpose"]?.stringValue ?? "")\t\(flow["title"]?.stringValue ?? "")"
                 )
             }
         }
@@ -52,14 +54,14 @@ struct FlowsCommand: AsyncParsableCommand {
         @Option(help: "The store id.") var store: Int64
 
         func set(_ enabled: Bool) async throws {
-            guard BuiltInFlows.named(name) != nil else {
-                let names = BuiltInFlows.all.map(\.name).joined(separator: ", ")
-                throw UserError("no built-in flow named \"\(name)\"; the flows are: \(names)")
-            }
             let (store, name) = (store, name)
             let found = try await databaseOptions.withDatabase { database in
                 guard try await StoreRepository.find(id: store, in: database) != nil else { return false }
-                try await FlowDirectory(database: database).setEnabled(enabled, flow: name, store: store)
+                do {
+                    try await FlowDirectory(database: database, templateNames: []).setEnabled(enabled, flow: name, store: store)
+                } catch let refusal as FlowDirectory.Refusal {
+                    throw UserError("\(refusal)")
+                }
                 return true
             }
             guard found else { throw UserError("no store with id \(store): see `patron stores list`") }

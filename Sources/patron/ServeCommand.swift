@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 0...64, default: 1),
             workerPollMilliseconds: try setting(
                 nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
-            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds())
+            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
+            flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
+            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL())
         try await Server.run(configuration)
     }
 }

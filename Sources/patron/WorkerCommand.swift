@@ -31,7 +31,9 @@ struct WorkerCommand: AsyncParsableCommand {
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 1...64, default: 2),
             workerPollMilliseconds: try setting(
                 nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
-            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds())
+            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
+            flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
+            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL())
         let logger = Server.bootstrapObservability()
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let migrated = StartupSignal()

@@ -48,4 +48,6 @@ public enum DataSource: String, Sendable, CaseIterable {
     case csv
     case storefront
     case demo
+    /// Patron's own observations: email opens, clicks, unsubscribes.
+    case patron
 }

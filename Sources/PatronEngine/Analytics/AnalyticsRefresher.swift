@@ -13,12 +13,15 @@ public struct AnalyticsRefresher: Sendable {
     public let clock: @Sendable () -> Date
     public let horizonDays: Int
     public let logger: Logger
+    /// Flows triggered by segment changes start in the refresh's transaction.
+    public let flows: FlowServices
 
     public init(
         database: Database, horizonDays: Int = 365, logger: Logger = Logger(label: "patron.analytics"),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.database = database
+        self.flows = FlowServices(database: database)
         self.horizonDays = horizonDays
         self.logger = logger
         self.clock = clock
@@ -127,6 +130,10 @@ public struct AnalyticsRefresher: Sendable {
                 try await repository.applyMembership(
                     segment: segment, entered: entered, exited: exited, memberCount: current.count, run: run,
                     now: nowMilliseconds)
+                try await SegmentFlowTriggers.start(
+                    segment: segment, entered: entered, exited: exited, refresh: run,
+                    writer: StoreWriter(sql: sql, storeID: store, now: Timestamp.date(milliseconds: nowMilliseconds)),
+                    services: flows)
                 outcomes.append(
                     SegmentOutcome(id: segment.id, members: current.count, entered: entered.count, exited: exited.count))
             }

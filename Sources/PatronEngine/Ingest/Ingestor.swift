@@ -8,10 +8,13 @@ import PatronStore
 public struct Ingestor: Sendable {
     public let database: Database
     public let clock: @Sendable () -> Date
+    /// What flows started by incoming data need.
+    public let flows: FlowServices
 
     public init(database: Database, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.clock = clock
+        self.flows = FlowServices(database: database)
     }
 
     /// Runs `body` in one write transaction of `store`.
@@ -26,20 +29,24 @@ public struct Ingestor: Sendable {
     /// operation has no single resulting row, such as an erasure of an unknown customer).
     public func apply(store: Int64, operations: [IngestOperation], source: DataSource) async throws -> [WriteResult?] {
         try await transact(store: store) { writer in
-            try await Self.apply(operations, source: source, writer: writer)
+            try await Self.apply(operations, source: source, writer: writer, flows: flows)
         }
     }
 
-    /// Applies operations with an open writer; consecutive events go to the database together.
-    public static func apply(_ operations: [IngestOperation], source: DataSource, writer: StoreWriter) async throws
-        -> [WriteResult?]
-    {
+    /// Applies operations with an open writer; consecutive events go to the database together. Flows
+    /// whose trigger a write matches start in the same transaction.
+    public static func apply(
+        _ operations: [IngestOperation], source: DataSource, writer: StoreWriter, flows: FlowServices
+    ) async throws -> [WriteResult?] {
+        let triggers = FlowTriggerSession(writer: writer, source: source, services: flows)
         var results: [WriteResult?] = []
         results.reserveCapacity(operations.count)
         var pendingEvents: [EventInput] = []
         func flushEvents() async throws {
             guard !pendingEvents.isEmpty else { return }
-            results.append(contentsOf: try await writer.insertEvents(pendingEvents))
+            let inserted = try await writer.insertEvents(pendingEvents)
+            try await triggers.afterEvents(pendingEvents, results: inserted)
+            results.append(contentsOf: inserted)
             pendingEvents.removeAll(keepingCapacity: true)
         }
         for operation in operations {
@@ -49,7 +56,7 @@ public struct Ingestor: Sendable {
             }
             try await flushEvents()
             let result = try await apply(operation, writer: writer)
-            try await FlowTriggers.afterWrite(operation, result: result, source: source, writer: writer)
+            try await triggers.afterWrite(operation, result: result)
             results.append(result)
         }
         try await flushEvents()
@@ -60,17 +67,17 @@ public struct Ingestor: Sendable {
     /// Applies operations one by one so that an item the store rejects (a variant of another product, a
     /// refund moved to another order, amounts out of range) fails alone: each non-event item runs inside a
     /// savepoint that is rolled back on a validation failure. Events go in bulk (they cannot fail that way).
-    public static func applyEach(_ operations: [IngestOperation], source: DataSource, writer: StoreWriter) async throws
-        -> [Result<WriteResult?, ValidationFailure>]
-    {
+    public static func applyEach(
+        _ operations: [IngestOperation], source: DataSource, writer: StoreWriter, flows: FlowServices
+    ) async throws -> [Result<WriteResult?, ValidationFailure>] {
         if operations.allSatisfy({ if case .event = $0 { true } else { false } }) {
-            return try await apply(operations, source: source, writer: writer).map { .success($0) }
+            return try await apply(operations, source: source, writer: writer, flows: flows).map { .success($0) }
         }
         var results: [Result<WriteResult?, ValidationFailure>] = []
         for operation in operations {
             try await writer.savepoint()
             do {
-                let result = try await apply([operation], source: source, writer: writer).first ?? nil
+                let result = try await apply([operation], source: source, writer: writer, flows: flows).first ?? nil
                 try await writer.releaseSavepoint()
                 results.append(.success(result))
             } catch let failure as ValidationFailure {

@@ -12,6 +12,19 @@ public struct PermanentJobError: Error, CustomStringConvertible {
     }
 }
 
+/// A job that asks to be retried at a given time (a receiver's Retry-After), not on the backoff schedule.
+public struct RetryJobLater: Error, CustomStringConvertible {
+    public let afterMilliseconds: Int64
+    public let reason: String
+
+    public init(afterMilliseconds: Int64, reason: String) {
+        self.afterMilliseconds = afterMilliseconds
+        self.reason = reason
+    }
+
+    public var description: String { "\(reason) (retry in \(afterMilliseconds / 1_000) s)" }
+}
+
 /// Runs queued jobs: claims a batch, runs each with the handler for its kind, completes it or records
 /// the failure with exponential backoff and jitter. Any number of workers, in any number of processes,
 /// can share one queue; a job whose worker died is taken over when its lease expires.
@@ -80,7 +93,10 @@ public struct JobWorker: Sendable {
             try await queue.complete(job, now: Timestamp.milliseconds(clock()))
         } catch {
             let now = Timestamp.milliseconds(clock())
-            let retryAt = error is PermanentJobError ? nil : now + Self.backoffMilliseconds(attempts: job.attempts)
+            let retryAt: Int64? =
+                if error is PermanentJobError { nil } else if let later = error as? RetryJobLater {
+                    now + later.afterMilliseconds
+                } else { now + Self.backoffMilliseconds(attempts: job.attempts) }
             logger.warning(
                 "job failed",
                 metadata: [

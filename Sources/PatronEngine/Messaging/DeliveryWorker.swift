@@ -24,13 +24,14 @@ public struct DeliveryWorker: Sendable {
     let mailers = MailerPool()
 
     public init(
-        database: Database, templates: EmailTemplates, defaultRelay: SMTPRelay?, owner: String = JobWorker.defaultOwner(),
+        database: Database, templates: EmailTemplates, links: MessageLinks? = nil, defaultRelay: SMTPRelay?,
+        owner: String = JobWorker.defaultOwner(),
         pollInterval: Duration = .milliseconds(250), leaseMilliseconds: Int64 = 60_000, batchSize: Int = 10,
         maxAttempts: Int64 = 8, logger: Logger = Logger(label: "patron.delivery"),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.outbox = MessageOutbox(database: database)
-        self.composer = MessageComposer(database: database, templates: templates)
+        self.composer = MessageComposer(database: database, templates: templates, links: links)
         self.defaultRelay = defaultRelay
         self.owner = owner
         self.pollInterval = pollInterval

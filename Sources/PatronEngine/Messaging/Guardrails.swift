@@ -25,6 +25,12 @@ public struct Guardrails: Sendable {
         guard customer?["consent"]?["email"]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
             return "no_marketing_consent"
         }
+        if let customerId = message.customer, let topic = message.topic,
+            try await TopicPreferences.optedOut(customerId: customerId, channel: "email", store: message.store, in: sql)
+                .contains(topic)
+        {
+            return "topic_opt_out"
+        }
         if let customerId = message.customer,
             try await sql.raw(
                 """

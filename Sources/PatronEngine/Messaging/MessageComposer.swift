@@ -21,11 +21,16 @@ public struct MessageComposer: Sendable {
     public let database: Database
     public let templates: EmailTemplates
     public let guardrails: Guardrails
+    /// Signed links (tracking, unsubscribe, preferences); nil renders without them (previews).
+    public let links: MessageLinks?
 
-    public init(database: Database, templates: EmailTemplates, guardrails: Guardrails = Guardrails()) {
+    public init(
+        database: Database, templates: EmailTemplates, guardrails: Guardrails = Guardrails(), links: MessageLinks? = nil
+    ) {
         self.database = database
         self.templates = templates
         self.guardrails = guardrails
+        self.links = links
     }
 
     /// `applyGuardrails: false` is for previews, which render whatever the guardrails would say.
@@ -55,14 +60,27 @@ public struct MessageComposer: Sendable {
                 return .suppress(refusal)
             }
             let milestone = message.context["milestone"]?.stringValue.flatMap(ShipmentMilestone.init(rawValue:))
+            let extras = try await MessageExtras.build(
+                template: message.template, context: message.context, customer: message.customer, store: message.store,
+                now: Timestamp.milliseconds(now), sql: sql)
+            let isMarketing = message.purpose == MessagePurpose.marketing.rawValue
+            let signed = links.flatMap { links in message.customer.map { links.for(message: message, customer: $0, now: now) } }
+            var linkScope: [String: JSONValue] = [:]
+            if isMarketing, let signed {
+                linkScope = ["unsubscribe": .string(signed.unsubscribe), "preferences": .string(signed.preferences)]
+            }
             let scope = MessageScope.build(
                 sender: sender, customer: customer, recipient: recipient, order: order, shipment: shipment,
-                milestone: milestone, purpose: message.purpose)
-            let rendered: RenderedEmail
+                milestone: milestone, purpose: message.purpose, links: .object(linkScope), extras: extras)
+            var rendered: RenderedEmail
             do {
                 rendered = try templates.render(message.template, scope: scope)
             } catch {
                 return .impossible("template \(message.template): \(error)")
+            }
+            if let links, let signed {
+                rendered.html = TrackedHTML.rewrite(
+                    rendered.html, keep: links.baseURL, track: signed.click, pixel: signed.openPixel)
             }
             let from = Mailbox(address: fromEmail, name: sender.fromName ?? sender.storeName)
             let name = [customer?["firstName"]?.stringValue, customer?["lastName"]?.stringValue].compactMap { $0 }
@@ -70,7 +88,7 @@ public struct MessageComposer: Sendable {
             let email = EmailMessage(
                 from: from, to: Mailbox(address: recipient, name: name.isEmpty ? nil : name), subject: rendered.subject,
                 text: rendered.text, html: rendered.html, messageId: "\(message.messageId)@\(from.domain)", date: now,
-                replyTo: sender.replyTo.map { Mailbox(address: $0) })
+                replyTo: sender.replyTo.map { Mailbox(address: $0) }, unsubscribeURL: isMarketing ? signed?.unsubscribe : nil)
             var signer: DKIMSigner?
             if let selector = sender.dkimSelector, let key = sender.dkimPrivateKey {
                 do {

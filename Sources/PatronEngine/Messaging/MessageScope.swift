@@ -9,7 +9,7 @@ public enum MessageScope {
 
     public static func build(
         sender: SenderSettings, customer: JSONValue?, recipient: String, order: JSONValue?, shipment: JSONValue?,
-        milestone: ShipmentMilestone?, purpose: String, links: JSONValue = [:]
+        milestone: ShipmentMilestone?, purpose: String, links: JSONValue = [:], extras: [String: JSONValue] = [:]
     ) -> JSONValue {
         var store: [String: JSONValue] = [
             "name": .string(sender.storeName), "email": JSONValue(sender.fromEmail),
@@ -17,11 +17,14 @@ public enum MessageScope {
         ]
         if let logo = sender.branding["logoUrl"]?.stringValue, logo.hasPrefix("https://") { store["logoUrl"] = .string(logo) }
         if let address = sender.branding["address"]?.stringValue { store["address"] = .string(address) }
+        if let url = sender.branding["url"]?.stringValue, url.hasPrefix("https://") || url.hasPrefix("http://") {
+            store["url"] = .string(url)
+        }
         let firstName = customer?["firstName"]?.stringValue ?? order?["shippingAddress"]?["name"]?.stringValue?
             .split(separator: " ").first.map(String.init)
         let customerScope: JSONValue = .compactObject([
             "firstName": firstName.map(JSONValue.string), "lastName": customer?["lastName"],
-            "email": .string(recipient),
+            "email": .string(recipient), "yearsWithUs": extras["yearsWithUs"],
         ])
         var scope: [String: JSONValue] = [
             "store": .object(store), "customer": customerScope, "links": links,
@@ -29,6 +32,7 @@ public enum MessageScope {
         ]
         if let order { scope["order"] = orderScope(order, expectedDelivery: shipment?["estimatedDeliveryAt"]?.stringValue) }
         if let shipment, let milestone { scope["shipment"] = shipmentScope(shipment, milestone: milestone) }
+        for (key, value) in extras where key != "yearsWithUs" { scope[key] = value }
         scope["preheader"] = .string(preheader(order: scope["order"], milestone: milestone))
         return .object(scope)
     }

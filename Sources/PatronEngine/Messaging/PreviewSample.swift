@@ -8,13 +8,13 @@ public struct PreviewSample: Sendable {
     public var customer: Int64?
     public var context: JSONValue
 
-    public static func find(flow: BuiltInFlow, store: Int64, customer: Int64?, in database: Database) async throws
+    public static func find(flow: FlowDefinition, store: Int64, customer: Int64?, in database: Database) async throws
         -> PreviewSample?
     {
         try await database.read { sql in
             var customerFilter: SQLQueryString = ""
             if let customer { customerFilter = " AND o.customer_id = \(bind: customer)" }
-            if flow.name == BuiltInFlows.shippingUpdates.name {
+            if case .shipmentMilestone = flow.trigger {
                 guard
                     let row = try await sql.raw(
                         """

@@ -51,6 +51,8 @@ extension SenderSettings.Changes {
                 errors.append(FieldError(field: "branding.color", message: "expected a colour like #1f6f5c"))
             } else if let logo = branding["logoUrl"], logo.stringValue?.hasPrefix("https://") != true {
                 errors.append(FieldError(field: "branding.logoUrl", message: "expected an https:// URL"))
+            } else if let url = branding["url"], url.stringValue.map({ $0.hasPrefix("https://") || $0.hasPrefix("http://") }) != true {
+                errors.append(FieldError(field: "branding.url", message: "expected the shop's http(s) address"))
             }
         }
         return errors

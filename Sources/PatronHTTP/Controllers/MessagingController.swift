@@ -18,7 +18,7 @@ struct MessagingController: Sendable {
     var routes: RouteCollection<PatronRequestContext> {
         let routes = RouteCollection(context: PatronRequestContext.self)
         routes.add(middleware: SecretKeyAuthenticator(keys: keys))
-        let flows = FlowDirectory(database: database, clock: clock)
+        let flows = FlowDirectory(database: database, templateNames: templates?.messageTemplateNames ?? [], clock: clock)
         routes.get("flows") { _, context in
             Response.json(["data": try await flows.list(store: try context.requireStore())])
         }
@@ -27,11 +27,25 @@ struct MessagingController: Sendable {
             guard let flow = try await flows.flow(name, store: store) else { throw Self.noFlow(name) }
             return Response.json(flow)
         }
+        routes.put("flows/:name") { request, context in
+            let (store, name) = (try context.requireStore(), context.parameters.get("name") ?? "")
+            let (_, body) = try await writes.jsonBody(request)
+            do {
+                return Response.json(try await flows.save(name, document: body, store: store))
+            } catch let refusal as FlowDirectory.Refusal {
+                throw Problem.validation(ValidationFailure(field: "name", message: refusal.description))
+            }
+        }
         for (action, enabled) in [("enable", true), ("disable", false)] {
             routes.post("flows/:name/\(action)") { _, context in
                 let (store, name) = (try context.requireStore(), context.parameters.get("name") ?? "")
-                guard BuiltInFlows.named(name) != nil else { throw Self.noFlow(name) }
-                try await flows.setEnabled(enabled, flow: name, store: store)
+                do {
+                    try await flows.setEnabled(enabled, flow: name, store: store)
+                } catch FlowDirectory.Refusal.noSuchFlow {
+                    throw Self.noFlow(name)
+                } catch let refusal as FlowDirectory.Refusal {
+                    throw Problem(status: .unprocessableContent, title: "Cannot enable", detail: refusal.description)
+                }
                 return Response.json(try await flows.flow(name, store: store) ?? .null)
             }
         }
@@ -59,8 +73,7 @@ struct MessagingController: Sendable {
     }
 
     static func noFlow(_ name: String) -> Problem {
-        Problem.notFound(
-            "no built-in flow named \"\(name.prefix(60))\"; the flows are \(BuiltInFlows.all.map(\.name).joined(separator: ", "))")
+        Problem.notFound(FlowDirectory.Refusal.noSuchFlow(name).description)
     }
 
     private func messages(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
@@ -90,24 +103,37 @@ struct MessagingController: Sendable {
     private func preview(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
         let name = context.parameters.get("name") ?? ""
-        guard let flow = BuiltInFlows.named(name) else { throw Self.noFlow(name) }
         guard let templates else { throw Problem(status: .serviceUnavailable, title: "No templates", detail: "templates failed to load") }
+        let stored = try await database.read { try await FlowRepository(sql: $0, storeID: store).find(name) }
+        guard
+            let flow = stored.flatMap({ try? FlowDefinition.parse($0.definition, templates: [], validatingTemplates: false) })
+                ?? BuiltInFlows.named(name)
+        else { throw Self.noFlow(name) }
+        let sends = flow.steps.enumerated().compactMap { index, step -> (Int, String, String)? in
+            if case .send(let channel, let template) = step.action { return (index, channel, template) }
+            return nil
+        }
+        let stepIndex = try optionalInteger(request, "step")
+        guard let send = stepIndex.map({ wanted in sends.first { $0.0 == Int(wanted) } }) ?? sends.first else {
+            throw Problem.validation(
+                ValidationFailure(field: "step", message: "expected the index of a send step: \(sends.map { String($0.0) }.joined(separator: ", "))"))
+        }
         let customer = try optionalInteger(request, "customer")
         guard let sample = try await PreviewSample.find(flow: flow, store: store, customer: customer, in: database) else {
             throw Problem.notFound(
-                customer == nil
-                    ? "this store has no \(flow.name == BuiltInFlows.shippingUpdates.name ? "shipment" : "order") to preview with yet"
-                    : "customer \(customer!) has nothing to preview this flow with")
+                customer.map { "customer \($0) has nothing to preview this flow with" }
+                    ?? "this store has no \(flow.trigger.type == "shipment_milestone" ? "shipment" : "order") to preview with yet")
         }
         let message = OutboxMessage(
-            id: 0, store: store, customer: sample.customer, flow: flow.name, template: flow.template, channel: flow.channel,
-            purpose: flow.purpose.rawValue, context: sample.context, messageId: "preview", status: "queued", attempts: 0,
-            leaseOwner: "")
+            id: 0, store: store, customer: sample.customer, flow: flow.name, template: send.2, channel: send.1,
+            purpose: flow.purpose.rawValue, topic: flow.topic, context: sample.context, messageId: "preview", status: "queued",
+            attempts: 0, leaseOwner: "")
         let composer = MessageComposer(database: database, templates: templates)
         switch try await composer.compose(message, now: clock(), applyGuardrails: false) {
         case .ready(let email, _, _):
             return Response.json([
-                "flow": .string(flow.name), "customerId": JSONValue(sample.customer), "context": sample.context,
+                "flow": .string(flow.name), "step": .int(Int64(send.0)), "template": .string(send.2),
+                "customerId": JSONValue(sample.customer), "context": sample.context,
                 "from": .string(HeaderEncoding.mailbox(email.from, utf8Allowed: true)),
                 "to": .string(HeaderEncoding.mailbox(email.to, utf8Allowed: true)), "subject": .string(email.subject),
                 "html": .string(email.html), "text": .string(email.text),
@@ -129,6 +155,10 @@ struct MessagingController: Sendable {
             guard let value = object[key], !value.isNull else { return nil }
             guard let string = value.stringValue else {
                 errors.append(FieldError(field: key, message: "expected a string, got \(value.typeName)"))
+                return nil
+            }
+            if string.utf8.contains(0) {
+                errors.append(FieldError(field: key, message: "must not contain NUL (U+0000) characters"))
                 return nil
             }
             return string

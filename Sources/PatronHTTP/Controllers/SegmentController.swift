@@ -61,7 +61,7 @@ struct SegmentController: Sendable {
         if !operations.isEmpty {
             let toApply = operations
             let results = try await ingestor.transact(store: store) { writer in
-                try await Ingestor.applyEach(toApply, source: .segment, writer: writer)
+                try await Ingestor.applyEach(toApply, source: .segment, writer: writer, flows: ingestor.flows)
             }
             for (position, result) in results.enumerated() {
                 if case .failure(let failure) = result { reject(itemOfOperation[position], failure) }

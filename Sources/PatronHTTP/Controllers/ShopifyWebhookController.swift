@@ -58,7 +58,7 @@ struct ShopifyWebhookController: Sendable {
                 seenBefore = true
             }
             if seenBefore { return true }
-            _ = try await Ingestor.apply(operations, source: .shopify, writer: writer)
+            _ = try await Ingestor.apply(operations, source: .shopify, writer: writer, flows: ingestor.flows)
             return false
         }
         return .json(["ok": true, "duplicate": .bool(duplicate)])

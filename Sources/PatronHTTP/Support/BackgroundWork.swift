@@ -23,9 +23,20 @@ public enum BackgroundWork {
         }
         let refresher = AnalyticsRefresher(
             database: database, horizonDays: configuration.analyticsHorizonDays, logger: logger, clock: clock)
+        let flows = FlowServices(database: database)
         let handlers: [String: JobWorker.Handler] = [
-            AnalyticsRefreshJob.kind: AnalyticsRefreshJob.handler(refresher: refresher, gate: refreshes)
+            AnalyticsRefreshJob.kind: AnalyticsRefreshJob.handler(refresher: refresher, gate: refreshes),
+            FlowEngine.resumeKind: FlowJobs.resumeHandler(database: database, services: flows, clock: clock),
+            FlowJobs.scanKind: FlowJobs.scanHandler(database: database, services: flows, clock: clock),
+            WebhookJob.kind: WebhookJob.handler(
+                database: database, allowPrivateAddresses: configuration.allowPrivateWebhooks, clock: clock),
         ]
+        if configuration.flowScanIntervalSeconds > 0 {
+            services.append(
+                FlowScanScheduler(
+                    database: database, interval: .seconds(configuration.flowScanIntervalSeconds), migrated: migrated,
+                    logger: logger, clock: clock))
+        }
         for _ in 0..<configuration.workers {
             let worker = JobWorker(
                 queue: queue, handlers: handlers, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
@@ -62,12 +73,15 @@ struct DeliveryWorkerService: Service {
     let migrated: StartupSignal
 
     func run() async throws {
-        let worker = DeliveryWorker(
-            database: database, templates: try EmailTemplates.builtIn(), defaultRelay: configuration.smtpRelay,
-            pollInterval: .milliseconds(configuration.workerPollMilliseconds),
-            leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
-        await cancelWhenGracefulShutdown {
+        let templates = try EmailTemplates.builtIn()
+        try await cancelWhenGracefulShutdown {
             await migrated.wait()
+            let key = try await ServerSecrets.linkSigningKey(in: database)
+            let worker = DeliveryWorker(
+                database: database, templates: templates,
+                links: MessageLinks(signer: LinkSigner(secret: key), baseURL: configuration.publicURL),
+                defaultRelay: configuration.smtpRelay, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+                leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
             await worker.run()
         }
     }

@@ -21,12 +21,22 @@ public struct PatronConfiguration: Sendable {
     public var smtpRelay: SMTPRelay?
     /// How long a delivery worker holds the messages it leased; a worker that dies releases them after this.
     public var deliveryLeaseSeconds: Int
+    /// Seconds between scans for birthday, anniversary and lapsed-customer triggers; 0 turns them off.
+    public var flowScanIntervalSeconds: Int
+    /// Lets outgoing webhooks reach private and loopback addresses (development only).
+    public var allowPrivateWebhooks: Bool
+    /// Where shoppers reach this server: the base of tracked links, the open pixel and unsubscribe pages.
+    public var publicURL: String
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
         maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365,
-        workers: Int = 1, workerPollMilliseconds: Int = 250, smtpRelay: SMTPRelay? = nil, deliveryLeaseSeconds: Int = 60
+        workers: Int = 1, workerPollMilliseconds: Int = 250, smtpRelay: SMTPRelay? = nil, deliveryLeaseSeconds: Int = 60,
+        flowScanIntervalSeconds: Int = 900, allowPrivateWebhooks: Bool = false, publicURL: String? = nil
     ) {
+        self.flowScanIntervalSeconds = flowScanIntervalSeconds
+        self.allowPrivateWebhooks = allowPrivateWebhooks
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
         self.host = host
         self.port = port
         self.databaseLocation = databaseLocation

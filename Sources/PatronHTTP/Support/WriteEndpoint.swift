@@ -26,7 +26,7 @@ struct WriteEndpoint: Sendable {
         let (bytes, body) = try await jsonBody(request)
         let operations = try parse(body, ingestor.clock())
         return try await commit(request, store: store, bodyBytes: bytes) { writer in
-            try await render(writer, try await Ingestor.apply(operations, source: .api, writer: writer))
+            try await render(writer, try await Ingestor.apply(operations, source: .api, writer: writer, flows: ingestor.flows))
         }
     }
 

@@ -15,6 +15,8 @@ public struct RenderedEmail: Sendable, Equatable {
 /// in HTML by default, so merchant and shopper input cannot add markup.
 public struct EmailTemplates: Sendable {
     let library: MustacheLibrary
+    /// Every registered template, partials included.
+    public let names: Set<String>
 
     public struct TemplateError: Error, CustomStringConvertible {
         public let description: String
@@ -30,9 +32,11 @@ public struct EmailTemplates: Sendable {
 
     public init(directory: URL) throws {
         var library = MustacheLibrary()
+        var names: Set<String> = []
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
         for file in files where file.pathExtension == "mustache" {
             let name = file.deletingPathExtension().lastPathComponent
+            names.insert(name)
             do {
                 library.register(try MustacheTemplate(string: try String(contentsOf: file, encoding: .utf8)), named: name)
             } catch {
@@ -40,12 +44,14 @@ public struct EmailTemplates: Sendable {
             }
         }
         self.library = library
+        self.names = names
     }
 
     public init(templates: [String: String]) throws {
         var library = MustacheLibrary()
         for (name, text) in templates { library.register(try MustacheTemplate(string: text), named: name) }
         self.library = library
+        self.names = Set(templates.keys)
     }
 
     public func has(_ name: String) -> Bool { library.getTemplate(named: "\(name).html") != nil }

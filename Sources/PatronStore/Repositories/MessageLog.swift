@@ -22,7 +22,7 @@ public struct MessageLog: Sendable {
     }
 
     static let columns: SQLQueryString = """
-        id, customer_id, flow, template, channel, purpose, context, dedupe_key, message_id, status, send_at, attempts,
+        id, customer_id, flow, flow_run_id, step, variant, topic, campaign_id, template, channel, purpose, context, dedupe_key, message_id, status, send_at, attempts,
         uncertain_sends, recipient, subject, reason, last_error, provider_response, created_at, sending_at, sent_at
         """
 
@@ -56,7 +56,7 @@ public struct MessageLog: Sendable {
             var uncertain: Int64 = 0
             for row in try await sql.raw(
                 """
-                SELECT status, COUNT(*) AS n, SUM(uncertain_sends) AS uncertain FROM messages
+                SELECT status, COUNT(*) AS n, CAST(COALESCE(SUM(uncertain_sends), 0) AS BIGINT) AS uncertain FROM messages
                 WHERE store_id = \(bind: store) GROUP BY status
                 """
             ).all() {
@@ -70,6 +70,8 @@ public struct MessageLog: Sendable {
     static func document(_ row: any SQLRow) throws -> JSONValue {
         [
             "id": .int(try row.int("id")), "customerId": try row.intValue("customer_id"), "flow": try row.textValue("flow"),
+            "flowRunId": try row.intValue("flow_run_id"), "step": try row.intValue("step"), "variant": try row.textValue("variant"),
+            "topic": try row.textValue("topic"), "campaignId": try row.intValue("campaign_id"),
             "template": try row.textValue("template"), "channel": try row.textValue("channel"),
             "purpose": try row.textValue("purpose"), "context": try row.json("context", fallback: [:]),
             "dedupeKey": try row.textValue("dedupe_key"), "messageId": try row.textValue("message_id"),

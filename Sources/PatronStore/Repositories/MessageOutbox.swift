@@ -15,11 +15,22 @@ public struct NewMessage: Sendable {
     public var dedupeKey: String
     public var messageId: String
     public var sendAt: Int64
+    public var flowRun: Int64?
+    public var step: Int64?
+    public var variant: String?
+    public var topic: String?
+    public var campaign: Int64?
 
     public init(
         store: Int64, customer: Int64?, flow: String?, template: String, channel: String, purpose: String,
-        context: JSONValue, dedupeKey: String, messageId: String, sendAt: Int64
+        context: JSONValue, dedupeKey: String, messageId: String, sendAt: Int64, flowRun: Int64? = nil, step: Int64? = nil,
+        variant: String? = nil, topic: String? = nil, campaign: Int64? = nil
     ) {
+        self.flowRun = flowRun
+        self.step = step
+        self.variant = variant
+        self.topic = topic
+        self.campaign = campaign
         self.store = store
         self.customer = customer
         self.flow = flow
@@ -42,6 +53,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var template: String
     public var channel: String
     public var purpose: String
+    public var topic: String?
     public var context: JSONValue
     public var messageId: String
     /// "queued", or "sending" when an earlier attempt was interrupted before it was recorded as sent.
@@ -51,8 +63,9 @@ public struct OutboxMessage: Sendable, Equatable {
 
     public init(
         id: Int64, store: Int64, customer: Int64?, flow: String?, template: String, channel: String, purpose: String,
-        context: JSONValue, messageId: String, status: String, attempts: Int64, leaseOwner: String
+        topic: String? = nil, context: JSONValue, messageId: String, status: String, attempts: Int64, leaseOwner: String
     ) {
+        self.topic = topic
         self.id = id
         self.store = store
         self.customer = customer
@@ -84,9 +97,10 @@ public struct MessageOutbox: Sendable {
     public static func enqueue(_ message: NewMessage, now: Int64, in sql: any SQLDatabase) async throws -> Int64? {
         try await sql.raw(
             """
-            INSERT INTO messages (store_id, customer_id, flow, template, channel, purpose, context, dedupe_key, message_id,
-                status, send_at, created_at, updated_at)
-            VALUES (\(bind: message.store), \(bind: message.customer), \(bind: message.flow), \(bind: message.template),
+            INSERT INTO messages (store_id, customer_id, flow, flow_run_id, step, variant, topic, campaign_id, template, channel,
+                purpose, context, dedupe_key, message_id, status, send_at, created_at, updated_at)
+            VALUES (\(bind: message.store), \(bind: message.customer), \(bind: message.flow), \(bind: message.flowRun),
+                \(bind: message.step), \(bind: message.variant), \(bind: message.topic), \(bind: message.campaign), \(bind: message.template),
                 \(bind: message.channel), \(bind: message.purpose), \(bind: message.context.serialized()),
                 \(bind: message.dedupeKey), \(bind: message.messageId), 'queued', \(bind: message.sendAt), \(bind: now), \(bind: now))
             ON CONFLICT (store_id, dedupe_key) DO NOTHING RETURNING id
@@ -109,14 +123,14 @@ public struct MessageOutbox: Sendable {
                     WHERE (status = 'queued' AND send_at <= \(bind: now) AND (lease_until IS NULL OR lease_until < \(bind: now)))
                        OR (status = 'sending' AND lease_until < \(bind: now))
                     ORDER BY send_at, id LIMIT \(unsafeRaw: String(max(1, limit)))\(skipLocked))
-                RETURNING id, store_id, customer_id, flow, template, channel, purpose, context, message_id, status, attempts
+                RETURNING id, store_id, customer_id, flow, template, channel, purpose, topic, context, message_id, status, attempts
                 """
             ).all().map { row in
                 OutboxMessage(
                     id: try row.int("id"), store: try row.int("store_id"), customer: try row.optionalInt("customer_id"),
                     flow: try row.text("flow"), template: try row.requiredText("template"),
                     channel: try row.requiredText("channel"), purpose: try row.requiredText("purpose"),
-                    context: try row.json("context", fallback: [:]), messageId: try row.requiredText("message_id"),
+                    topic: try row.text("topic"), context: try row.json("context", fallback: [:]), messageId: try row.requiredText("message_id"),
                     status: try row.requiredText("status"), attempts: try row.int("attempts"), leaseOwner: owner)
             }.sorted { $0.id < $1.id }
         }

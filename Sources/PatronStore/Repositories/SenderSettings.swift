@@ -80,3 +80,23 @@ extension StoreRepository {
         }
     }
 }
+
+extension StoreRepository {
+    /// The secret that signs the store's outgoing webhooks (Standard Webhooks `whsec_...`), created on
+    /// first use.
+    public static func outboundWebhookSecret(store: Int64, in database: Database, generate: () -> String) async throws
+        -> String?
+    {
+        let candidate = generate()
+        return try await database.write(store: store) { sql in
+            try await sql.raw(
+                """
+                UPDATE stores SET outbound_webhook_secret = \(bind: candidate)
+                WHERE id = \(bind: store) AND outbound_webhook_secret IS NULL
+                """
+            ).run()
+            return try await sql.raw("SELECT outbound_webhook_secret FROM stores WHERE id = \(bind: store)").first()?.text(
+                "outbound_webhook_secret")
+        }
+    }
+}

@@ -148,7 +148,7 @@ extension StoreWriter {
     }
 
     /// Appends consent changes to the customer's history; the latest `recordedAt` per channel is current.
-    func recordConsents(_ consents: [ConsentInput], customerId: Int64) async throws {
+    public func recordConsents(_ consents: [ConsentInput], customerId: Int64) async throws {
         for consent in consents {
             let recordedAt = consent.recordedAt.milliseconds ?? now
             let latest = try await sql.raw(

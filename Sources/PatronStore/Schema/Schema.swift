@@ -181,9 +181,11 @@ enum Schema {
         "CREATE INDEX jobs_leased ON jobs (status, lease_until)",
     ]
 
-    /// Sender settings per store, built-in flows switched on per store, the message outbox with its
-    /// delivery state machine (queued -> sending -> sent | failed | suppressed), and addresses never to
-    /// mail again (hard bounces, complaints, unsubscribes).
+    /// Sender settings per store; flows as versioned JSON documents, switched on per store, and their
+    /// runs (one per customer and trigger); the message outbox with its delivery state machine
+    /// (queued -> sending -> sent | failed | suppressed); addresses never to mail again (hard bounces,
+    /// complaints); topic preferences from the preference centre; the server's own secrets (link
+    /// signing); and orders attributed to the message that brought them.
     static let messaging: [String] = [
         "ALTER TABLE stores ADD COLUMN from_email TEXT",
         "ALTER TABLE stores ADD COLUMN from_name TEXT",
@@ -192,20 +194,35 @@ enum Schema {
         "ALTER TABLE stores ADD COLUMN dkim_selector TEXT",
         "ALTER TABLE stores ADD COLUMN dkim_private_key TEXT",
         "ALTER TABLE stores ADD COLUMN branding TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE stores ADD COLUMN outbound_webhook_secret TEXT",
         """
-        CREATE TABLE flow_settings (
+        CREATE TABLE flows (
             store_id BIGINT NOT NULL REFERENCES stores(id), name TEXT NOT NULL, enabled BIGINT NOT NULL,
-            settings TEXT NOT NULL DEFAULT '{}', updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, name))
+            current_version BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+            PRIMARY KEY (store_id, name))
         """,
         """
+        CREATE TABLE flow_versions (
+            store_id BIGINT NOT NULL, name TEXT NOT NULL, version BIGINT NOT NULL, definition TEXT NOT NULL,
+            created_at BIGINT NOT NULL, PRIMARY KEY (store_id, name, version))
+        """,
+        """
+        CREATE TABLE flow_runs (
+            id {ID}, store_id BIGINT NOT NULL, flow TEXT NOT NULL, version BIGINT NOT NULL, customer_id BIGINT,
+            trigger_key TEXT NOT NULL, status TEXT NOT NULL, step BIGINT NOT NULL, variant TEXT,
+            held_out BIGINT NOT NULL DEFAULT 0, context TEXT NOT NULL DEFAULT '{}', exit_reason TEXT,
+            started_at BIGINT NOT NULL, next_at BIGINT, finished_at BIGINT, UNIQUE (store_id, flow, trigger_key))
+        """,
+        "CREATE INDEX flow_runs_customer ON flow_runs (store_id, customer_id, status)",
+        """
         CREATE TABLE messages (
-            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), customer_id BIGINT, flow TEXT, campaign_id BIGINT,
-            template TEXT NOT NULL, channel TEXT NOT NULL, purpose TEXT NOT NULL, context TEXT NOT NULL DEFAULT '{}',
-            dedupe_key TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, send_at BIGINT NOT NULL,
-            lease_owner TEXT, lease_until BIGINT, attempts BIGINT NOT NULL DEFAULT 0,
-            uncertain_sends BIGINT NOT NULL DEFAULT 0, recipient TEXT, subject TEXT, reason TEXT, last_error TEXT,
-            provider_response TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, sending_at BIGINT,
-            sent_at BIGINT, UNIQUE (store_id, dedupe_key))
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), customer_id BIGINT, flow TEXT, flow_run_id BIGINT,
+            step BIGINT, variant TEXT, campaign_id BIGINT, template TEXT NOT NULL, channel TEXT NOT NULL,
+            purpose TEXT NOT NULL, topic TEXT, context TEXT NOT NULL DEFAULT '{}', dedupe_key TEXT NOT NULL,
+            message_id TEXT NOT NULL, status TEXT NOT NULL, send_at BIGINT NOT NULL, lease_owner TEXT, lease_until BIGINT,
+            attempts BIGINT NOT NULL DEFAULT 0, uncertain_sends BIGINT NOT NULL DEFAULT 0, recipient TEXT, subject TEXT,
+            reason TEXT, last_error TEXT, provider_response TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+            sending_at BIGINT, sent_at BIGINT, UNIQUE (store_id, dedupe_key))
         """,
         "CREATE INDEX messages_due ON messages (status, send_at, id)",
         "CREATE INDEX messages_store ON messages (store_id, id)",
@@ -215,5 +232,18 @@ enum Schema {
             store_id BIGINT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, source TEXT,
             created_at BIGINT NOT NULL, PRIMARY KEY (store_id, channel, address))
         """,
+        """
+        CREATE TABLE topic_preferences (
+            store_id BIGINT NOT NULL, customer_id BIGINT NOT NULL, channel TEXT NOT NULL, topic TEXT NOT NULL,
+            subscribed BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, customer_id, channel, topic))
+        """,
+        "CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        """
+        CREATE TABLE attributions (
+            store_id BIGINT NOT NULL, order_id BIGINT NOT NULL, message_id BIGINT NOT NULL, flow TEXT, campaign_id BIGINT,
+            variant TEXT, touch TEXT NOT NULL, revenue BIGINT NOT NULL, currency TEXT NOT NULL, touched_at BIGINT NOT NULL,
+            attributed_at BIGINT NOT NULL, PRIMARY KEY (store_id, order_id))
+        """,
+        "CREATE INDEX attributions_message ON attributions (store_id, message_id)",
     ]
 }
