@@ -34,6 +34,15 @@ struct DeliveryOptions: ParsableArguments {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
+    func textProvider() throws -> TwilioRelay? {
+        guard let text = ProcessInfo.processInfo.environment["PATRON_SMS_URL"], !text.isEmpty else { return nil }
+        do {
+            return try TwilioRelay(url: text)
+        } catch {
+            throw UserError("PATRON_SMS_URL: \(error)")
+        }
+    }
+
     func flowScanInterval() throws -> Int {
         try setting(nil, flag: "", variable: "PATRON_FLOW_SCAN_INTERVAL", range: 0...86_400, default: 900)
     }

@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
                 nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
             smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
             flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
-            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL())
+            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL(),
+            textProvider: try deliveryOptions.textProvider())
         try await Server.run(configuration)
     }
 }

@@ -61,6 +61,11 @@ struct StoresCommand: AsyncParsableCommand {
         @Option(help: "A PEM file with the RSA private key that signs the store's mail (DKIM).") var dkimKeyFile: String?
         @Option(help: "Brand colour for emails, like #1f6f5c.") var brandColor: String?
         @Option(help: "Logo shown at the top of emails (an https:// URL).") var logoUrl: String?
+        @Option(help: "The shop's address on the web, for buttons in emails.") var shopUrl: String?
+        @Option(help: "This store's Twilio-compatible SMS provider: https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com.")
+        var smsUrl: String?
+        @Option(help: "The number SMS come from, in E.164 (+15551234567).") var smsFrom: String?
+        @Option(help: "The WhatsApp sender number, in E.164.") var whatsappFrom: String?
 
         func run() async throws {
             let id = id
@@ -81,20 +86,26 @@ struct StoresCommand: AsyncParsableCommand {
             changes.replyTo = replyTo
             changes.smtpURL = smtpUrl
             changes.dkimSelector = dkimSelector
+            changes.smsURL = smsUrl
+            changes.smsFrom = smsFrom
+            changes.whatsappFrom = whatsappFrom
             if let dkimKeyFile {
                 guard let pem = try? String(contentsOfFile: dkimKeyFile, encoding: .utf8) else {
                     throw UserError("--dkim-key-file: cannot read \(dkimKeyFile)")
                 }
                 changes.dkimPrivateKey = pem
             }
-            if brandColor != nil || logoUrl != nil {
+            if brandColor != nil || logoUrl != nil || shopUrl != nil {
                 var branding: [String: JSONValue] = [:]
                 if let brandColor { branding["color"] = .string(brandColor) }
                 if let logoUrl { branding["logoUrl"] = .string(logoUrl) }
+                if let shopUrl { branding["url"] = .string(shopUrl) }
                 changes.branding = .object(branding)
             }
-            let senderChanged = [fromEmail, fromName, replyTo, smtpUrl, dkimSelector, dkimKeyFile, brandColor, logoUrl]
-                .contains { $0 != nil }
+            let senderChanged = [
+                fromEmail, fromName, replyTo, smtpUrl, dkimSelector, dkimKeyFile, brandColor, logoUrl, shopUrl, smsUrl, smsFrom,
+                whatsappFrom,
+            ].contains { $0 != nil }
             guard senderChanged else {
                 if webhookSecret == nil { throw UserError("nothing to change: give at least one option (see --help)") }
                 return
@@ -147,7 +158,8 @@ func checkSender(_ changes: SenderSettings.Changes, current: SenderSettings?) th
     let options = [
         "fromEmail": "--from-email", "fromName": "--from-name", "replyTo": "--reply-to", "smtpUrl": "--smtp-url",
         "dkimSelector": "--dkim-selector", "dkimPrivateKey": "--dkim-key-file", "branding.color": "--brand-color",
-        "branding.logoUrl": "--logo-url",
+        "branding.logoUrl": "--logo-url", "branding.url": "--shop-url", "smsUrl": "--sms-url", "smsFrom": "--sms-from",
+        "whatsappFrom": "--whatsapp-from",
     ]
     let errors = changes.validationErrors(applyingTo: current)
     guard errors.isEmpty else {

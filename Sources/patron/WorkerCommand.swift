@@ -33,7 +33,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
             smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
             flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
-            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL())
+            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL(),
+            textProvider: try deliveryOptions.textProvider())
         let logger = Server.bootstrapObservability()
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let migrated = StartupSignal()

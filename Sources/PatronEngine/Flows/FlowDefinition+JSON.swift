@@ -5,6 +5,7 @@ import PatronMessaging
 
 extension FlowDefinition {
     /// Reads and validates a flow document. `templates` are the message templates that exist.
+    /// `templates` names the email templates as `NAME` and the text ones as `NAME.sms`.
     /// Stored versions are read back with `validatingTemplates: false`: a run finishes even if a template
     /// it names has since been removed (the send then fails visibly in the message log).
     public static func parse(_ value: JSONValue, templates: Set<String>, validatingTemplates: Bool = true)
@@ -114,8 +115,11 @@ extension FlowDefinition {
             let channel = reader.string("channel") ?? "email"
             if !channels.contains(channel) { reader.fail("channel", "expected one of \(channels.joined(separator: ", "))") }
             let template = reader.string("template", required: true, maxLength: 100)
-            if let template, let templates, !templates.contains(template) {
-                reader.fail("template", "no template named \"\(template)\"; available: \(templates.sorted().joined(separator: ", "))")
+            let needed = channel == "email" ? template : template.map { "\($0).sms" }
+            if let needed, let templates, !templates.contains(needed) {
+                let available = templates.filter { channel == "email" ? !$0.hasSuffix(".sms") : $0.hasSuffix(".sms") }
+                    .map { $0.replacingOccurrences(of: ".sms", with: "") }.sorted().joined(separator: ", ")
+                reader.fail("template", "no \(channel) template named \"\(template ?? "")\"; available: \(available)")
             }
             action = template.map { .send(channel: channel, template: $0) }
         case "condition":

@@ -104,5 +104,5 @@ public struct FlowDefinition: Sendable, Equatable {
     public var holdout: Double
 
     public static let topics = ["offers", "reminders", "updates"]
-    public static let channels = ["email"]
+    public static let channels = ["email", "sms", "whatsapp"]
 }

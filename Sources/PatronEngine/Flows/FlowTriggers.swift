@@ -46,6 +46,7 @@ public final class FlowTriggerSession {
             guard result.outcome == .created, input.cancelledAt == nil,
                 Timestamp.milliseconds(input.placedAt) >= writer.now - Self.freshnessMilliseconds
             else { return }
+            try await OrderAttribution.attribute(orderId: result.id, writer: writer)
             try await orderPlaced(orderId: result.id, externalId: input.externalId)
         case .shipment:
             guard result.outcome != .duplicate else { return }

@@ -14,6 +14,8 @@ public struct DeliveryWorker: Sendable {
     public let outbox: MessageOutbox
     public let composer: MessageComposer
     public let defaultRelay: SMTPRelay?
+    /// The SMS and WhatsApp provider unless a store names its own (`PATRON_SMS_URL`).
+    public let defaultTextProvider: TwilioRelay?
     public let owner: String
     public let pollInterval: Duration
     public let leaseMilliseconds: Int64
@@ -25,7 +27,7 @@ public struct DeliveryWorker: Sendable {
 
     public init(
         database: Database, templates: EmailTemplates, links: MessageLinks? = nil, defaultRelay: SMTPRelay?,
-        owner: String = JobWorker.defaultOwner(),
+        defaultTextProvider: TwilioRelay? = nil, owner: String = JobWorker.defaultOwner(),
         pollInterval: Duration = .milliseconds(250), leaseMilliseconds: Int64 = 60_000, batchSize: Int = 10,
         maxAttempts: Int64 = 8, logger: Logger = Logger(label: "patron.delivery"),
         clock: @escaping @Sendable () -> Date = { Date() }
@@ -33,6 +35,7 @@ public struct DeliveryWorker: Sendable {
         self.outbox = MessageOutbox(database: database)
         self.composer = MessageComposer(database: database, templates: templates, links: links)
         self.defaultRelay = defaultRelay
+        self.defaultTextProvider = defaultTextProvider
         self.owner = owner
         self.pollInterval = pollInterval
         self.leaseMilliseconds = leaseMilliseconds
@@ -96,6 +99,23 @@ public struct DeliveryWorker: Sendable {
             DeliveryMetrics.count("failed")
         case .notYet(let reason):
             try await retryOrFail(message, error: reason, uncertain: false)
+        case .later(let at, let reason):
+            _ = try await outbox.reschedule(
+                message, at: at, error: reason, attempts: message.attempts, uncertain: false, now: Timestamp.milliseconds(now))
+        case .readySMS(let to, let from, let body, let providerURL):
+            let provider: TwilioRelay
+            do {
+                guard let chosen = try providerURL.map(TwilioRelay.init(url:)) ?? defaultTextProvider else {
+                    return try await retryOrFail(
+                        message, error: "no SMS provider is configured (PATRON_SMS_URL or the store's SMS URL)", uncertain: false)
+                }
+                provider = chosen
+            } catch {
+                return try await retryOrFail(message, error: "\(error)", uncertain: false)
+            }
+            guard try await outbox.markSending(message, recipient: to, subject: nil, now: Timestamp.milliseconds(clock()))
+            else { return }
+            try await sendText(to: to, from: from, body: body, message: message.with(status: "sending"), provider: provider)
         case .ready(let email, let relayURL, let signer):
             let relay: SMTPRelay
             do {
@@ -147,6 +167,28 @@ public struct DeliveryWorker: Sendable {
                 sending, reason: "unsendable", error: error.description, now: Timestamp.milliseconds(clock()))
         } catch {
             try await retryOrFail(sending, error: "\(error)", uncertain: false)
+        }
+    }
+
+    func sendText(to: String, from: String, body: String, message: OutboxMessage, provider: TwilioRelay) async throws {
+        let now = { Timestamp.milliseconds(clock()) }
+        switch await provider.send(to: to, from: from, body: body) {
+        case .accepted(let id, let status):
+            _ = try await outbox.markSent(message, response: "\(id) \(status)", now: now())
+            DeliveryMetrics.count("sent")
+        case .unreachable(let reason):
+            let number = to.replacingOccurrences(of: "whatsapp:", with: "")
+            try await outbox.database.write(store: message.store) { sql in
+                try await SuppressionList.add(
+                    channel: "sms", address: number, reason: "unreachable", source: reason, store: message.store, now: now(),
+                    in: sql)
+            }
+            _ = try await outbox.markFailed(message, reason: "rejected", error: reason, now: now())
+        case .rejected(let reason):
+            _ = try await outbox.markFailed(message, reason: "rejected", error: reason, now: now())
+        case .retry(let reason):
+            // Without an HTTP answer the provider may have taken the message.
+            try await retryOrFail(message, error: reason, uncertain: !reason.hasPrefix("HTTP"))
         }
     }
 

@@ -1,17 +1,14 @@
+import Foundation
 import PatronCore
 import PatronStore
 import SQLKit
 
 /// The checks every send passes at the moment it goes out (not when it was queued, because consent
 /// and suppressions change meanwhile). Transactional mail needs a deliverable address; marketing mail
-/// also needs marketing consent and must respect the frequency cap.
+/// also needs marketing consent, must not be on a topic the customer opted out of, and respects the
+/// store's frequency cap (default one marketing email per 16 hours).
 public struct Guardrails: Sendable {
-    /// At most one marketing email per this many hours per customer.
-    public var emailCapHours: Int64
-
-    public init(emailCapHours: Int64 = 16) {
-        self.emailCapHours = emailCapHours
-    }
+    public init() {}
 
     /// Why the message must not go out, or nil when it may.
     public func refusal(
@@ -31,12 +28,13 @@ public struct Guardrails: Sendable {
         {
             return "topic_opt_out"
         }
-        if let customerId = message.customer,
+        let cap = try await MessagingSettings.load(store: message.store, in: sql).emailCapHours
+        if cap > 0, let customerId = message.customer,
             try await sql.raw(
                 """
                 SELECT id FROM messages WHERE store_id = \(bind: message.store) AND customer_id = \(bind: customerId)
                     AND channel = 'email' AND purpose = 'marketing' AND status IN ('sent', 'sending')
-                    AND COALESCE(sent_at, sending_at) > \(bind: now - emailCapHours * 3_600_000) AND id <> \(bind: message.id)
+                    AND COALESCE(sent_at, sending_at) > \(bind: now - cap * 3_600_000) AND id <> \(bind: message.id)
                 LIMIT 1
                 """
             ).first() != nil
@@ -45,4 +43,55 @@ public struct Guardrails: Sendable {
         }
         return nil
     }
+
+    /// The SMS and WhatsApp checks: a number not on the suppression list (STOP replies, dead numbers);
+    /// for marketing, SMS consent, the topic, and the text frequency cap.
+    public func textRefusal(
+        for message: OutboxMessage, phone: String, customer: JSONValue?, now: Int64, in sql: any SQLDatabase
+    ) async throws -> String? {
+        if let reason = try await SuppressionList.reason(channel: "sms", address: phone, store: message.store, in: sql) {
+            return "suppressed_\(reason)"
+        }
+        guard message.purpose == "marketing" else { return nil }
+        guard customer?["consent"]?["sms"]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
+            return "no_sms_consent"
+        }
+        if let customerId = message.customer, let topic = message.topic,
+            try await TopicPreferences.optedOut(customerId: customerId, channel: "sms", store: message.store, in: sql)
+                .contains(topic)
+        {
+            return "topic_opt_out"
+        }
+        let cap = try await MessagingSettings.load(store: message.store, in: sql).smsCapHours
+        if cap > 0, let customerId = message.customer,
+            try await sql.raw(
+                """
+                SELECT id FROM messages WHERE store_id = \(bind: message.store) AND customer_id = \(bind: customerId)
+                    AND channel IN ('sms', 'whatsapp') AND purpose = 'marketing' AND status IN ('sent', 'sending')
+                    AND COALESCE(sent_at, sending_at) > \(bind: now - cap * 3_600_000) AND id <> \(bind: message.id)
+                LIMIT 1
+                """
+            ).first() != nil
+        {
+            return "frequency_cap"
+        }
+        return nil
+    }
+
+    /// When a marketing text may go out if now is inside the store's quiet hours where the customer is
+    /// (default 21:00 to 09:00); nil when it may go now.
+    public func quietHoursEnd(customer: JSONValue?, store: Int64, now: Int64, in sql: any SQLDatabase) async throws -> Int64? {
+        let settings = try await MessagingSettings.load(store: store, in: sql)
+        guard settings.quietStart != settings.quietEnd else { return nil }
+        let zone = customer?["timeZone"]?.stringValue.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let hour = Int64(calendar.component(.hour, from: Timestamp.date(milliseconds: now)))
+        let quiet =
+            settings.quietStart < settings.quietEnd
+            ? (settings.quietStart..<settings.quietEnd).contains(hour)
+            : hour >= settings.quietStart || hour < settings.quietEnd
+        return quiet ? LocalTime.next(hour: Int(settings.quietEnd), after: now, in: zone) : nil
+    }
 }
+

@@ -9,6 +9,10 @@ public enum Composition: Sendable {
     case ready(EmailMessage, relayURL: String?, signer: DKIMSigner?)
     /// A guardrail said no; recorded with the reason, never retried.
     case suppress(String)
+    /// A text message (SMS, or WhatsApp with `whatsapp:` numbers) ready for the provider.
+    case readySMS(to: String, from: String, body: String, providerURL: String?)
+    /// Not now (quiet hours): queued again for the given time, without using an attempt.
+    case later(Int64, String)
     /// Something the merchant can fix (no From address, no relay): retried with backoff.
     case notYet(String)
     /// The message can never be built (its order is gone, the template is broken).
@@ -35,6 +39,9 @@ public struct MessageComposer: Sendable {
 
     /// `applyGuardrails: false` is for previews, which render whatever the guardrails would say.
     public func compose(_ message: OutboxMessage, now: Date, applyGuardrails: Bool = true) async throws -> Composition {
+        if message.channel == "sms" || message.channel == "whatsapp" {
+            return try await composeText(message, now: now, applyGuardrails: applyGuardrails)
+        }
         guard message.channel == "email" else { return .impossible("the \(message.channel) channel is not available") }
         return try await database.read { sql in
             guard let sender = try await StoreRepository.senderSettings(store: message.store, in: sql) else {
@@ -113,3 +120,55 @@ extension Optional {
         return try await transform(value)
     }
 }
+
+extension MessageComposer {
+    /// SMS and WhatsApp: the `NAME.sms` template, the customer's phone in E.164, the text guardrails.
+    func composeText(_ message: OutboxMessage, now: Date, applyGuardrails: Bool) async throws -> Composition {
+        try await database.read { sql in
+            guard let sender = try await StoreRepository.senderSettings(store: message.store, in: sql) else {
+                return .impossible("the store no longer exists")
+            }
+            let whatsapp = message.channel == "whatsapp"
+            guard let from = (whatsapp ? sender.whatsappFrom : sender.smsFrom).flatMap(PhoneNumber.e164) else {
+                return .notYet(
+                    "the store has no \(whatsapp ? "WhatsApp" : "SMS") sender number (patron stores update \(message.store) --\(whatsapp ? "whatsapp" : "sms")-from ...)"
+                )
+            }
+            let reader = StoreReader(sql: sql, storeID: message.store)
+            let customer = try await message.customer.asyncMap { try await reader.customer(id: $0) } ?? nil
+            let order = try await idValue(message.context["orderId"]).asyncMap { try await reader.order(id: $0) } ?? nil
+            let shipment = try await idValue(message.context["shipmentId"]).asyncMap { try await reader.shipment(id: $0) } ?? nil
+            let phoneText = customer?["phone"]?.stringValue ?? order?["shippingAddress"]?["phone"]?.stringValue
+            guard let phone = phoneText.flatMap(PhoneNumber.e164) else { return .suppress("no_phone_number") }
+            if applyGuardrails {
+                let nowMilliseconds = Timestamp.milliseconds(now)
+                if let refusal = try await guardrails.textRefusal(
+                    for: message, phone: phone, customer: customer, now: nowMilliseconds, in: sql)
+                {
+                    return .suppress(refusal)
+                }
+                if message.purpose == "marketing",
+                    let resume = try await guardrails.quietHoursEnd(customer: customer, store: message.store, now: nowMilliseconds, in: sql)
+                {
+                    return .later(resume, "quiet hours in the customer's time zone")
+                }
+            }
+            let milestone = message.context["milestone"]?.stringValue.flatMap(ShipmentMilestone.init(rawValue:))
+            let extras = try await MessageExtras.build(
+                template: message.template, context: message.context, customer: message.customer, store: message.store,
+                now: Timestamp.milliseconds(now), sql: sql)
+            let scope = MessageScope.build(
+                sender: sender, customer: customer, recipient: phone, order: order, shipment: shipment, milestone: milestone,
+                purpose: message.purpose, extras: extras)
+            let body: String
+            do {
+                body = try templates.renderText("\(message.template).sms", scope: scope)
+            } catch {
+                return .impossible("template \(message.template).sms: \(error)")
+            }
+            let prefix = whatsapp ? "whatsapp:" : ""
+            return .readySMS(to: prefix + phone, from: prefix + from, body: body, providerURL: sender.smsURL)
+        }
+    }
+}
+

@@ -38,6 +38,17 @@ enum MessageExtras {
             extras["favourites"] = .array(favourites)
             extras["hasFavourites"] = .bool(!favourites.isEmpty)
         }
+        if template == "campaign", case .int(let campaign) = context["campaignId"] ?? .null,
+            let content = try await CampaignRepository(sql: sql, storeID: store).find(id: campaign)?.content
+        {
+            let paragraphs = (content["body"]?.stringValue ?? "").components(separatedBy: "\n\n")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            extras["campaign"] = .compactObject([
+                "subject": content["subject"], "heading": content["heading"],
+                "paragraphs": .array(paragraphs.map(JSONValue.string)), "buttonText": content["buttonText"],
+                "buttonUrl": content["buttonUrl"],
+            ])
+        }
         if template == "anniversary", let customer,
             let first = try await sql.raw(
                 "SELECT MIN(placed_at) AS first FROM orders WHERE customer_id = \(bind: customer) AND is_placeholder = 0"

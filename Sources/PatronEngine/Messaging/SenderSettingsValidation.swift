@@ -44,6 +44,14 @@ extension SenderSettings.Changes {
         default:
             errors.append(FieldError(field: selector == nil ? "dkimSelector" : "dkimPrivateKey", message: "DKIM needs both a selector and a private key"))
         }
+        if let smsURL, !smsURL.isEmpty {
+            do { _ = try TwilioRelay(url: smsURL) } catch { errors.append(FieldError(field: "smsUrl", message: "\(error)")) }
+        }
+        for (field, number) in [("smsFrom", smsFrom), ("whatsappFrom", whatsappFrom)] {
+            if let number, !number.isEmpty, PhoneNumber.e164(number) == nil {
+                errors.append(FieldError(field: field, message: "expected a phone number in E.164 form, like +15551234567"))
+            }
+        }
         if let branding {
             if branding.objectValue == nil {
                 errors.append(FieldError(field: "branding", message: "expected an object"))

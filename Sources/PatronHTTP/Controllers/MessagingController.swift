@@ -18,7 +18,7 @@ struct MessagingController: Sendable {
     var routes: RouteCollection<PatronRequestContext> {
         let routes = RouteCollection(context: PatronRequestContext.self)
         routes.add(middleware: SecretKeyAuthenticator(keys: keys))
-        let flows = FlowDirectory(database: database, templateNames: templates?.messageTemplateNames ?? [], clock: clock)
+        let flows = FlowDirectory(database: database, templateNames: templates?.flowTemplateNames ?? [], clock: clock)
         routes.get("flows") { _, context in
             Response.json(["data": try await flows.list(store: try context.requireStore())])
         }
@@ -50,6 +50,61 @@ struct MessagingController: Sendable {
             }
         }
         routes.get("flows/:name/preview") { request, context in try await preview(request, context) }
+        routes.get("flows/:name/performance") { request, context in
+            let (store, name) = (try context.requireStore(), context.parameters.get("name") ?? "")
+            guard try await flows.flow(name, store: store) != nil else { throw Self.noFlow(name) }
+            var days: Int64 = 30
+            if let text = try request.queryText("days") {
+                guard let value = Int64(text), (1...730).contains(value) else {
+                    throw Problem.validation(ValidationFailure(field: "days", message: "expected a whole number from 1 to 730"))
+                }
+                days = value
+            }
+            return Response.json(
+                try await FlowPerformance(database: database).report(
+                    flow: name, store: store, days: days, now: Timestamp.milliseconds(clock())))
+        }
+        let campaigns = CampaignService(database: database, clock: clock)
+        routes.get("campaigns") { request, context in
+            let store = try context.requireStore()
+            let page = try pageRequest(request)
+            let before = try optionalInteger(request, "before")
+            let list = try await database.read {
+                try await CampaignRepository(sql: $0, storeID: store).list(limit: page.limit + 1, before: before)
+            }
+            let items = list.prefix(page.limit)
+            return Response.json([
+                "data": .array(items.map(\.json)),
+                "nextCursor": list.count > page.limit ? items.last.map { .string(String($0.id)) } ?? .null : .null,
+            ])
+        }
+        routes.post("campaigns") { request, context in
+            let store = try context.requireStore()
+            let (_, body) = try await writes.jsonBody(request)
+            return Response.json(try await campaigns.create(body, store: store).json, status: .created)
+        }
+        routes.get("campaigns/:id") { _, context in
+            let (store, id) = (try context.requireStore(), try pathId(context, "campaign"))
+            guard let report = try await CampaignReport.report(campaign: id, store: store, database: database) else {
+                throw Problem.notFound("no campaign with id \(id)")
+            }
+            return Response.json(report)
+        }
+        routes.post("campaigns/:id/cancel") { _, context in
+            let (store, id) = (try context.requireStore(), try pathId(context, "campaign"))
+            do {
+                return Response.json(try await campaigns.cancel(campaign: id, store: store).json)
+            } catch CampaignService.Refusal.notFound {
+                throw Problem.notFound("no campaign with id \(id)")
+            } catch let refusal as CampaignService.Refusal {
+                throw Problem(status: .conflict, title: "Cannot cancel", detail: refusal.description)
+            }
+        }
+        routes.get("settings/messaging") { _, context in
+            let store = try context.requireStore()
+            return Response.json(try await database.read { try await MessagingSettings.load(store: store, in: $0) }.json)
+        }
+        routes.patch("settings/messaging") { request, context in try await updateMessagingSettings(request, context) }
         routes.get("messages") { request, context in try await messages(request, context) }
         routes.get("messages/summary") { _, context in
             Response.json(try await MessageLog(database: database).summary(store: try context.requireStore()))
@@ -138,7 +193,13 @@ struct MessagingController: Sendable {
                 "to": .string(HeaderEncoding.mailbox(email.to, utf8Allowed: true)), "subject": .string(email.subject),
                 "html": .string(email.html), "text": .string(email.text),
             ])
-        case .suppress(let reason), .notYet(let reason), .impossible(let reason):
+        case .readySMS(let to, let from, let body, _):
+            return Response.json([
+                "flow": .string(flow.name), "step": .int(Int64(send.0)), "template": .string(send.2),
+                "customerId": JSONValue(sample.customer), "context": sample.context, "from": .string(from), "to": .string(to),
+                "subject": .null, "html": .null, "text": .string(body),
+            ])
+        case .suppress(let reason), .notYet(let reason), .impossible(let reason), .later(_, let reason):
             throw Problem(status: .unprocessableContent, title: "Cannot preview", detail: reason)
         }
     }
@@ -163,7 +224,10 @@ struct MessagingController: Sendable {
             }
             return string
         }
-        let known: Set<String> = ["fromEmail", "fromName", "replyTo", "smtpUrl", "dkimSelector", "dkimPrivateKey", "branding"]
+        let known: Set<String> = [
+            "fromEmail", "fromName", "replyTo", "smtpUrl", "dkimSelector", "dkimPrivateKey", "branding", "smsUrl", "smsFrom",
+            "whatsappFrom",
+        ]
         for key in object.keys where !known.contains(key) {
             errors.append(FieldError(field: key, message: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
         }
@@ -173,6 +237,9 @@ struct MessagingController: Sendable {
         changes.smtpURL = text("smtpUrl")
         changes.dkimSelector = text("dkimSelector")
         changes.dkimPrivateKey = text("dkimPrivateKey")
+        changes.smsURL = text("smsUrl")
+        changes.smsFrom = text("smsFrom")
+        changes.whatsappFrom = text("whatsappFrom")
         if let branding = object["branding"], !branding.isNull { changes.branding = branding }
         guard let current = try await StoreRepository.senderSettings(store: store, in: database) else {
             throw Problem.notFound("no store \(store)")
@@ -184,6 +251,42 @@ struct MessagingController: Sendable {
             throw Problem.notFound("no store \(store)")
         }
         return Response.json(Self.senderJSON(updated))
+    }
+
+    private func updateMessagingSettings(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
+        let store = try context.requireStore()
+        let (_, body) = try await writes.jsonBody(request)
+        guard let object = body.objectValue else {
+            throw Problem.validation(ValidationFailure(field: "(body)", message: "expected a JSON object"))
+        }
+        var errors: [FieldError] = []
+        var changes: [String: JSONValue] = [:]
+        for (key, value) in object {
+            guard let range = MessagingSettings.ranges[key] else {
+                errors.append(
+                    FieldError(
+                        field: key,
+                        message: "unknown setting; expected one of \(MessagingSettings.ranges.keys.sorted().joined(separator: ", "))"))
+                continue
+            }
+            guard case .int(let number) = value, range.contains(number) else {
+                errors.append(FieldError(field: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)"))
+                continue
+            }
+            changes[key] = .int(number)
+        }
+        guard errors.isEmpty else { throw Problem.validation(ValidationFailure(errors)) }
+        let updated = try await database.write(store: store) { sql in
+            var merged = try await MessagingSettings.load(store: store, in: sql).json
+            if case .object(var members) = merged {
+                for (key, value) in changes { members[key] = value }
+                merged = .object(members)
+            }
+            let settings = MessagingSettings(json: merged)
+            try await MessagingSettings.save(settings, store: store, in: sql)
+            return settings
+        }
+        return Response.json(updated.json)
     }
 
     /// The settings without the private key; the DNS record to publish when DKIM is set up.
@@ -199,6 +302,8 @@ struct MessagingController: Sendable {
             "replyTo": JSONValue(settings.replyTo), "smtpUrl": JSONValue(settings.smtpURL.flatMap { try? SMTPRelay(url: $0).description }),
             "dkimSelector": JSONValue(settings.dkimSelector), "dkimConfigured": .bool(settings.dkimPrivateKey != nil),
             "dkimDnsRecord": dnsRecord, "branding": settings.branding,
+            "smsUrl": JSONValue(settings.smsURL.flatMap { try? TwilioRelay(url: $0).description }),
+            "smsFrom": JSONValue(settings.smsFrom), "whatsappFrom": JSONValue(settings.whatsappFrom),
         ]
     }
 }

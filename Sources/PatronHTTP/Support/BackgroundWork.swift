@@ -28,6 +28,7 @@ public enum BackgroundWork {
             AnalyticsRefreshJob.kind: AnalyticsRefreshJob.handler(refresher: refresher, gate: refreshes),
             FlowEngine.resumeKind: FlowJobs.resumeHandler(database: database, services: flows, clock: clock),
             FlowJobs.scanKind: FlowJobs.scanHandler(database: database, services: flows, clock: clock),
+            CampaignService.sendKind: CampaignService(database: database, clock: clock).handler(),
             WebhookJob.kind: WebhookJob.handler(
                 database: database, allowPrivateAddresses: configuration.allowPrivateWebhooks, clock: clock),
         ]
@@ -80,7 +81,7 @@ struct DeliveryWorkerService: Service {
             let worker = DeliveryWorker(
                 database: database, templates: templates,
                 links: MessageLinks(signer: LinkSigner(secret: key), baseURL: configuration.publicURL),
-                defaultRelay: configuration.smtpRelay, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+                defaultRelay: configuration.smtpRelay, defaultTextProvider: configuration.textProvider, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
                 leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
             await worker.run()
         }

@@ -19,6 +19,8 @@ public struct PatronConfiguration: Sendable {
     public var workerPollMilliseconds: Int
     /// The relay messages go to unless a store names its own (`PATRON_SMTP_URL`); nil: none yet.
     public var smtpRelay: SMTPRelay?
+    /// The Twilio-compatible SMS and WhatsApp provider unless a store names its own (`PATRON_SMS_URL`).
+    public var textProvider: TwilioRelay?
     /// How long a delivery worker holds the messages it leased; a worker that dies releases them after this.
     public var deliveryLeaseSeconds: Int
     /// Seconds between scans for birthday, anniversary and lapsed-customer triggers; 0 turns them off.
@@ -32,8 +34,10 @@ public struct PatronConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
         maxBodyBytes: Int = 5 * 1024 * 1024, analyticsIntervalSeconds: Int = 3_600, analyticsHorizonDays: Int = 365,
         workers: Int = 1, workerPollMilliseconds: Int = 250, smtpRelay: SMTPRelay? = nil, deliveryLeaseSeconds: Int = 60,
-        flowScanIntervalSeconds: Int = 900, allowPrivateWebhooks: Bool = false, publicURL: String? = nil
+        flowScanIntervalSeconds: Int = 900, allowPrivateWebhooks: Bool = false, publicURL: String? = nil,
+        textProvider: TwilioRelay? = nil
     ) {
+        self.textProvider = textProvider
         self.flowScanIntervalSeconds = flowScanIntervalSeconds
         self.allowPrivateWebhooks = allowPrivateWebhooks
         self.publicURL = publicURL ?? "http://\(host):\(port)"

@@ -68,6 +68,14 @@ public struct EmailTemplates: Sendable {
         return RenderedEmail(subject: String(oneLine.prefix(200)), html: html, text: Self.tidyText(text))
     }
 
+    /// A text-only template (`NAME.sms`): trimmed, at most 1,600 characters (ten SMS segments).
+    public func renderText(_ name: String, scope: JSONValue) throws -> String {
+        guard let text = library.render(Self.mustacheObject(scope), withTemplate: name) else {
+            throw TemplateError(description: "no template named \(name)")
+        }
+        return String(Self.tidyText(text).trimmingCharacters(in: .whitespacesAndNewlines).prefix(1_600))
+    }
+
     /// Text bodies keep at most one empty line in a row (sections that render nothing leave gaps).
     static func tidyText(_ text: String) -> String {
         var lines: [Substring] = []

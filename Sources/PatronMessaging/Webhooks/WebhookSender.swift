@@ -61,9 +61,10 @@ public struct WebhookSender: Sendable {
         headers.add(name: "Connection", value: "close")
         for header in signer.headers(id: id, timestamp: timestamp, body: body) { headers.add(name: header.name, value: header.value) }
         do {
-            let (status, responseHeaders) = try await exchange(
-                address: address, tlsHost: scheme == "https" ? host : nil, path: path, headers: headers, body: body)
-            return Self.outcome(status: status, retryAfter: responseHeaders["Retry-After"].first)
+            let reply = try await HTTPPost.send(
+                to: address, tlsHost: scheme == "https" ? host : nil, path: path, headers: headers, body: body,
+                timeout: timeout, maxResponseBytes: 4_096)
+            return Self.outcome(status: reply.status, retryAfter: reply.headers["Retry-After"].first)
         } catch {
             return .retry(reason: "\(error)", afterSeconds: nil)
         }
@@ -89,38 +90,6 @@ public struct WebhookSender: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: text) else { return nil }
         return min(max(0, Int64(date.timeIntervalSinceNow.rounded(.up))), 86_400)
-    }
-
-    func exchange(address: SocketAddress, tlsHost: String?, path: String, headers: HTTPHeaders, body: [UInt8]) async throws
-        -> (Int, HTTPHeaders)
-    {
-        let response = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: HTTPResponseHead.self)
-        let tls = try tlsHost.map { _ in try NIOSSLContext(configuration: .makeClientConfiguration()) }
-        let channel = try await ClientBootstrap(group: response.futureResult.eventLoop)
-            .connectTimeout(.seconds(10))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls, let tlsHost {
-                        let serverName = tlsHost.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : tlsHost
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                    }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseHeadHandler(head: response))
-                }
-            }
-            .connect(to: address).get()
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
-            response.fail(ChannelError.connectTimeout(.seconds(30)))
-            channel.close(promise: nil)
-        }
-        defer { deadline.cancel() }
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let received = try await response.futureResult.get()
-        try? await channel.close()
-        return (Int(received.status.code), received.headers)
     }
 
     static func resolve(host: String, port: Int) async throws -> [SocketAddress] {
@@ -151,27 +120,3 @@ public struct WebhookSender: Sendable {
     }
 }
 
-/// Completes the promise with the response head (the body is not needed) and closes on error.
-final class ResponseHeadHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    let head: EventLoopPromise<HTTPResponseHead>
-
-    init(head: EventLoopPromise<HTTPResponseHead>) {
-        self.head = head
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let response) = unwrapInboundIn(data) { head.succeed(response) }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        head.fail(error)
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        head.fail(ChannelError.eof)
-        context.fireChannelInactive()
-    }
-}

@@ -11,8 +11,12 @@ public struct SenderSettings: Sendable, Equatable {
     public var smtpURL: String?
     public var dkimSelector: String?
     public var dkimPrivateKey: String?
-    /// `{"color": "#1f6f5c", "logoUrl": "...", "address": "..."}`.
+    /// `{"color": "#1f6f5c", "logoUrl": "...", "address": "...", "url": "..."}`.
     public var branding: JSONValue
+    /// A Twilio-compatible Messages API (`https://SID:TOKEN@api.twilio.com`) and the sender numbers.
+    public var smsURL: String?
+    public var smsFrom: String?
+    public var whatsappFrom: String?
 
     public init(storeName: String) {
         self.storeName = storeName
@@ -28,6 +32,9 @@ public struct SenderSettings: Sendable, Equatable {
         public var dkimSelector: String?
         public var dkimPrivateKey: String?
         public var branding: JSONValue?
+        public var smsURL: String?
+        public var smsFrom: String?
+        public var whatsappFrom: String?
 
         public init() {}
     }
@@ -38,7 +45,8 @@ extension StoreRepository {
         guard
             let row = try await sql.raw(
                 """
-                SELECT name, from_email, from_name, reply_to, smtp_url, dkim_selector, dkim_private_key, branding
+                SELECT name, from_email, from_name, reply_to, smtp_url, dkim_selector, dkim_private_key, branding, sms_url,
+                    sms_from, whatsapp_from
                 FROM stores WHERE id = \(bind: store)
                 """
             ).first()
@@ -51,6 +59,9 @@ extension StoreRepository {
         settings.dkimSelector = try row.text("dkim_selector")
         settings.dkimPrivateKey = try row.text("dkim_private_key")
         settings.branding = try row.json("branding", fallback: [:])
+        settings.smsURL = try row.text("sms_url")
+        settings.smsFrom = try row.text("sms_from")
+        settings.whatsappFrom = try row.text("whatsapp_from")
         return settings
     }
 
@@ -70,7 +81,8 @@ extension StoreRepository {
                 ("from_email", column(changes.fromEmail)), ("from_name", column(changes.fromName)),
                 ("reply_to", column(changes.replyTo)), ("smtp_url", column(changes.smtpURL)),
                 ("dkim_selector", column(changes.dkimSelector)), ("dkim_private_key", column(changes.dkimPrivateKey)),
-                ("branding", changes.branding.map { .some($0.serialized()) }),
+                ("branding", changes.branding.map { .some($0.serialized()) }), ("sms_url", column(changes.smsURL)),
+                ("sms_from", column(changes.smsFrom)), ("whatsapp_from", column(changes.whatsappFrom)),
             ]
             for (name, value) in assignments {
                 guard let value else { continue }

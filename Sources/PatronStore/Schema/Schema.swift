@@ -195,6 +195,10 @@ enum Schema {
         "ALTER TABLE stores ADD COLUMN dkim_private_key TEXT",
         "ALTER TABLE stores ADD COLUMN branding TEXT NOT NULL DEFAULT '{}'",
         "ALTER TABLE stores ADD COLUMN outbound_webhook_secret TEXT",
+        "ALTER TABLE stores ADD COLUMN messaging_settings TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE stores ADD COLUMN sms_url TEXT",
+        "ALTER TABLE stores ADD COLUMN sms_from TEXT",
+        "ALTER TABLE stores ADD COLUMN whatsapp_from TEXT",
         """
         CREATE TABLE flows (
             store_id BIGINT NOT NULL REFERENCES stores(id), name TEXT NOT NULL, enabled BIGINT NOT NULL,
@@ -245,5 +249,13 @@ enum Schema {
             attributed_at BIGINT NOT NULL, PRIMARY KEY (store_id, order_id))
         """,
         "CREATE INDEX attributions_message ON attributions (store_id, message_id)",
+        """
+        CREATE TABLE campaigns (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), name TEXT NOT NULL, segment_id BIGINT NOT NULL,
+            topic TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, send_at BIGINT NOT NULL,
+            per_hour BIGINT, recipients BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+            started_at BIGINT, finished_at BIGINT)
+        """,
+        "CREATE INDEX campaigns_store ON campaigns (store_id, id)",
     ]
 }
