@@ -36,12 +36,13 @@ extension FlowDefinition {
         if purpose == .transactional && holdout > 0 {
             reader.fail("holdout", "transactional messages are never held out; use 0")
         }
-        let variants = Set(steps.flatMap { step -> [String] in
-            if case .split(let options) = step.action { return options.map(\.name) }
-            return []
-        })
-        for (index, step) in steps.enumerated() {
-            if let variant = step.variant, !variants.contains(variant) {
+        // Checked on the raw array so the index names the step even when an earlier one was invalid.
+        let rawSteps = value["steps"]?.arrayValue ?? []
+        let variants = Set(
+            rawSteps.filter { $0["type"]?.stringValue == "split" }
+                .flatMap { $0["variants"]?.arrayValue ?? [] }.compactMap { $0["name"]?.stringValue })
+        for (index, step) in rawSteps.enumerated() {
+            if let variant = step["variant"]?.stringValue, !variants.contains(variant) {
                 reader.absorb(
                     ValidationFailure(field: "steps[\(index)].variant", message: "no split step defines variant \"\(variant)\""))
             }
