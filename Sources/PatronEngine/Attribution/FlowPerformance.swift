@@ -39,7 +39,7 @@ public struct FlowPerformance: Sendable {
             for run in runs where run.startedAt + window <= now {
                 guard let customer = run.customer else { continue }
                 let inWindow = (orders[customer] ?? []).filter { $0.placedAt > run.startedAt && $0.placedAt <= run.startedAt + window }
-                let outcome = (!inWindow.isEmpty, Double(inWindow.reduce(0) { $0 + $1.total }))
+                let outcome = (!inWindow.isEmpty, inWindow.reduce(0.0) { $0 + Double($1.total) })
                 if run.heldOut { holdout.append(outcome) } else { treated.append(outcome) }
             }
             let conversion = Incrementality.rateDifference(
@@ -115,21 +115,21 @@ public struct FlowPerformance: Sendable {
             let status = try row.requiredText("status")
             if case .int(let count) = stats[status] ?? .int(0) { stats[status] = .int(count + 1) }
         }
-        var engagement: [String: Int64] = ["Email Opened": 0, "Email Clicked": 0, "Unsubscribed": 0]
+        var engagement: [String: Int64] = ["Email Opened": 0, "Clicked": 0, "Unsubscribed": 0]
         var seen: Set<String> = []
         for row in try await sql.raw(
             """
             SELECT type, properties FROM events WHERE store_id = \(bind: store) AND source = 'patron'
-                AND type IN ('Email Opened', 'Email Clicked', 'Unsubscribed') AND occurred_at >= \(bind: since)
+                AND type IN ('Email Opened', 'Email Clicked', 'SMS Clicked', 'Unsubscribed') AND occurred_at >= \(bind: since)
             """
         ).all() {
             guard case .int(let message) = try row.json("properties", fallback: [:])["messageId"] ?? .null, ids.contains(message)
             else { continue }
-            let type = try row.requiredText("type")
+            let type = try row.requiredText("type").hasSuffix("Clicked") ? "Clicked" : try row.requiredText("type")
             if seen.insert("\(type):\(message)").inserted { engagement[type, default: 0] += 1 }
         }
         stats["opened"] = .int(engagement["Email Opened"] ?? 0)
-        stats["clicked"] = .int(engagement["Email Clicked"] ?? 0)
+        stats["clicked"] = .int(engagement["Clicked"] ?? 0)
         stats["unsubscribed"] = .int(engagement["Unsubscribed"] ?? 0)
         return .object(stats)
     }
@@ -139,14 +139,16 @@ public struct FlowPerformance: Sendable {
         .array(
             try await sql.raw(
                 """
-                SELECT currency, touch, COUNT(*) AS orders, CAST(COALESCE(SUM(revenue), 0) AS BIGINT) AS revenue FROM attributions
+                SELECT currency, touch, variant, COUNT(*) AS orders,
+                    COALESCE(SUM(CAST(revenue AS DOUBLE PRECISION)), 0) AS revenue FROM attributions
                 WHERE store_id = \(bind: store) AND \(origin)
-                GROUP BY currency, touch ORDER BY currency, touch
+                GROUP BY currency, touch, variant ORDER BY currency, touch, variant
                 """
             ).all().map { row in
                 [
                     "currency": .string(try row.requiredText("currency")), "touch": .string(try row.requiredText("touch")),
-                    "orders": .int(try row.int("orders")), "revenue": .int(try row.int("revenue")),
+                    "variant": JSONValue(try row.text("variant")), "orders": .int(try row.int("orders")),
+                    "revenue": .double(try row.decode(column: "revenue", as: Double.self)),
                 ]
             })
     }

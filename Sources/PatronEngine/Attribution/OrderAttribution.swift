@@ -17,7 +17,8 @@ enum OrderAttribution {
         let placedAt = try order.int("placed_at")
         let settings = try await MessagingSettings.load(store: writer.storeID, in: writer.sql)
         let touches: [(type: String, touch: String, days: Int64)] = [
-            ("Email Clicked", "click", settings.emailClickDays), ("Email Opened", "open", settings.emailOpenDays),
+            ("Email Clicked", "click", settings.emailClickDays), ("SMS Clicked", "click", settings.smsClickDays),
+            ("Email Opened", "open", settings.emailOpenDays),
         ]
         for candidate in touches where candidate.days > 0 {
             guard

@@ -67,9 +67,38 @@ public enum BuiltInFlows {
         steps: [FlowStep(.waitUntilHour(10)), FlowStep(.send(channel: "email", template: "anniversary"))], exitOn: [],
         holdout: 0.1)
 
+    public static let priceDrop = FlowDefinition(
+        name: "price-drop", title: "Price drop on a wishlisted item",
+        summary:
+            "When a product a customer wishlisted (last 180 days) or looked at (last 30 days) gets cheaper, tells them the new price; once per price.",
+        purpose: .marketing, topic: "reminders", trigger: .priceDrop,
+        steps: [FlowStep(.send(channel: "email", template: "product-alert"))], exitOn: [], holdout: 0.1)
+
+    public static let backInStock = FlowDefinition(
+        name: "back-in-stock", title: "Back in stock",
+        summary: "When a product a customer wishlisted or looked at is available again, tells them before it sells out.",
+        purpose: .marketing, topic: "reminders", trigger: .backInStock,
+        steps: [FlowStep(.send(channel: "email", template: "product-alert"))], exitOn: [], holdout: 0.1)
+
+    public static let postPurchaseContent = FlowDefinition(
+        name: "post-purchase-content", title: "Post-purchase tips",
+        summary:
+            "Five days after an order, care tips or how-to for what was bought, from the snippets the merchant writes per product or category; skipped when none match.",
+        purpose: .marketing, topic: "updates", trigger: .orderPlaced(firstOrder: false),
+        steps: [FlowStep(.wait(seconds: 5 * 86_400)), FlowStep(.waitUntilHour(10)), FlowStep(.send(channel: "email", template: "product-tips"))],
+        exitOn: [], holdout: 0.1)
+
+    public static let replenishment = FlowDefinition(
+        name: "replenishment", title: "Replenishment reminder",
+        summary:
+            "When a consumable the customer bought is due again (their last purchase plus the product's typical reorder interval, for products customers really re-buy), a reminder to reorder.",
+        purpose: .marketing, topic: "reminders", trigger: .replenishmentDue,
+        steps: [FlowStep(.waitForBestTime), FlowStep(.send(channel: "email", template: "replenishment"))],
+        exitOn: ["Order Completed", "Order Placed"], holdout: 0.1)
+
     public static let all: [FlowDefinition] = [
-        orderThankYou, shippingUpdates, welcomeSeries, abandonedCheckout, browseAbandonment, winBack, birthday,
-        purchaseAnniversary,
+        orderThankYou, shippingUpdates, welcomeSeries, postPurchaseContent, abandonedCheckout, browseAbandonment, winBack,
+        birthday, purchaseAnniversary, replenishment, priceDrop, backInStock,
     ]
 
     public static func named(_ name: String) -> FlowDefinition? { all.first { $0.name == name } }

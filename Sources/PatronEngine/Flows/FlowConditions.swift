@@ -6,8 +6,11 @@ import SQLKit
 
 /// Evaluates a flow's conditions for the customer of a run.
 enum FlowConditions {
+    /// Whether the condition holds; nil when it needs a whole-store rule evaluation that has not been
+    /// done yet (that evaluation never runs inside the write transaction: the run defers to a job that
+    /// evaluates first, then continues).
     static func holds(_ condition: FlowCondition, run: FlowRun, writer: StoreWriter, services: FlowServices) async throws
-        -> Bool
+        -> Bool?
     {
         guard let customer = run.customer else { return false }
         switch condition {
@@ -22,8 +25,8 @@ enum FlowConditions {
             ).first() != nil
             return member == expected
         case .rule(let source):
-            guard let rule = try? SegmentRule.parse(source) else { return false }
-            return try await services.rules.contains(customer, rule: rule, source: source, store: writer.storeID)
+            guard let members = await services.rules.cached(source: source, store: writer.storeID) else { return nil }
+            return members.contains(customer)
         }
     }
 
@@ -47,11 +50,16 @@ public actor RuleMembership {
         self.database = database
     }
 
-    func contains(_ customer: Int64, rule: SegmentRule, source: String, store: Int64) async throws -> Bool {
-        let key = "\(store)|\(source)"
-        if let cached = cache[key], ContinuousClock.now - cached.at < .seconds(60) { return cached.members.contains(customer) }
+    /// Members evaluated in the last minute, if any.
+    func cached(source: String, store: Int64) -> Set<Int64>? {
+        guard let entry = cache["\(store)|\(source)"], ContinuousClock.now - entry.at < .seconds(60) else { return nil }
+        return entry.members
+    }
+
+    /// Evaluates the rule over the store (outside any write transaction) and keeps the result a minute.
+    func prime(source: String, store: Int64) async throws {
+        guard cached(source: source, store: store) == nil, let rule = try? SegmentRule.parse(source) else { return }
         let members = Set(try await SegmentEvaluator(database: database, store: store).members(rule))
-        cache[key] = (members, .now)
-        return members.contains(customer)
+        cache["\(store)|\(source)"] = (members, .now)
     }
 }

@@ -13,7 +13,9 @@ extension FlowDefinition {
     {
         var reader = try FieldReader.root(value)
         let name = reader.string("name", required: true, maxLength: 60)
-        if let name, !name.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }) || !name.first!.isLetter {
+        if let name, !name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+            || !("a"..."z").contains(name.unicodeScalars.first!)
+        {
             reader.fail("name", "use lower-case letters, digits and hyphens, starting with a letter (like \"win-back\")")
         }
         let title = reader.string("title", maxLength: 200)
@@ -59,7 +61,7 @@ extension FlowDefinition {
     static func readTrigger(_ reader: inout FieldReader) -> FlowTrigger? {
         let types = [
             "order_placed", "shipment_milestone", "event", "segment_entered", "segment_exited", "birthday",
-            "first_order_anniversary", "lapsed",
+            "first_order_anniversary", "lapsed", "price_drop", "back_in_stock", "replenishment_due",
         ]
         guard let type = reader.string("type", required: true) else { return nil }
         switch type {
@@ -84,6 +86,9 @@ extension FlowDefinition {
             return type == "segment_entered" ? .segmentEntered(segment) : .segmentExited(segment)
         case "birthday": return .birthday
         case "first_order_anniversary": return .firstOrderAnniversary
+        case "price_drop": return .priceDrop
+        case "back_in_stock": return .backInStock
+        case "replenishment_due": return .replenishmentDue
         case "lapsed":
             let pAlive = reader.double("pAliveBelow") ?? 0.5
             let factor = reader.double("overdueFactor") ?? 2
@@ -186,7 +191,7 @@ extension FlowDefinition {
             object["event"] = .string(type)
             if !matching.isEmpty { object["where"] = .object(matching) }
         case .segmentEntered(let segment), .segmentExited(let segment): object["segment"] = .string(segment)
-        case .birthday, .firstOrderAnniversary: break
+        case .birthday, .firstOrderAnniversary, .priceDrop, .backInStock, .replenishmentDue: break
         case .lapsed(let pAlive, let factor):
             object["pAliveBelow"] = .double(pAlive)
             object["overdueFactor"] = .double(factor)

@@ -18,6 +18,13 @@ public enum FlowTrigger: Sendable, Equatable {
     /// A repeat buyer gone quiet: probability of being alive under `pAliveBelow`, or silent for
     /// `overdueFactor` times their usual gap between orders.
     case lapsed(pAliveBelow: Double, overdueFactor: Double)
+    /// A variant's price went down, for customers who wishlisted (180 days) or viewed (30 days) it.
+    case priceDrop
+    /// A variant came back in stock, for the same customers.
+    case backInStock
+    /// A consumable the customer buys again and again is due: their last purchase plus the product's
+    /// typical reorder interval.
+    case replenishmentDue
 
     public var type: String {
         switch self {
@@ -29,11 +36,16 @@ public enum FlowTrigger: Sendable, Equatable {
         case .birthday: "birthday"
         case .firstOrderAnniversary: "first_order_anniversary"
         case .lapsed: "lapsed"
+        case .priceDrop: "price_drop"
+        case .backInStock: "back_in_stock"
+        case .replenishmentDue: "replenishment_due"
         }
     }
 
     /// Triggers found by the periodic scan rather than by incoming data.
-    public var isScheduled: Bool { [.birthday, .firstOrderAnniversary].contains(self) || type == "lapsed" }
+    public var isScheduled: Bool {
+        [.birthday, .firstOrderAnniversary, .replenishmentDue].contains(self) || type == "lapsed"
+    }
 }
 
 /// A condition a run must meet to go on (otherwise it exits).

@@ -66,6 +66,26 @@ public enum FlowEngine {
         try await advance(&run, definition: definition, writer: writer, services: services, resuming: true)
     }
 
+    /// Before a resume's write transaction: evaluates a rule condition the run is about to meet.
+    public static func prepare(run id: Int64, store: Int64, database: Database, services: FlowServices) async throws {
+        let pending = try await database.read { sql -> String? in
+            guard let run = try await FlowRunRepository(sql: sql, storeID: store).find(id: id), run.status == "waiting",
+                let document = try await FlowRepository(sql: sql, storeID: store).definition(run.flow, version: run.version),
+                let definition = try? FlowDefinition.parse(document, templates: [], validatingTemplates: false)
+            else { return nil }
+            for step in definition.steps.dropFirst(Int(run.step)) {
+                if let variant = step.variant, variant != run.variant { continue }
+                if case .condition(.rule(let source)) = step.action { return source }
+                if case .send = step.action { continue }
+                if case .tag = step.action { continue }
+                if case .split = step.action { continue }
+                return nil
+            }
+            return nil
+        }
+        if let pending { try await services.rules.prime(source: pending, store: store) }
+    }
+
     static func advance(
         _ run: inout FlowRun, definition: FlowDefinition, writer: StoreWriter, services: FlowServices, resuming: Bool
     ) async throws {
@@ -99,7 +119,11 @@ public enum FlowEngine {
                         sendAt: writer.now, flowRun: run.id, step: Int64(index), variant: run.variant, topic: definition.topic),
                     now: writer.now, in: writer.sql)
             case .condition(let condition):
-                if try await !FlowConditions.holds(condition, run: run, writer: writer, services: services) {
+                guard let holds = try await FlowConditions.holds(condition, run: run, writer: writer, services: services) else {
+                    run.step = Int64(index)
+                    return try await wait(&run, until: writer.now, writer: writer, retryKey: "\(writer.now)")
+                }
+                if !holds {
                     run.status = "exited"
                     return try await runs.update(run, exitReason: "condition at step \(index) not met", now: writer.now)
                 }
@@ -126,14 +150,14 @@ public enum FlowEngine {
         try await runs.update(run, now: writer.now)
     }
 
-    static func wait(_ run: inout FlowRun, until: Int64, writer: StoreWriter) async throws {
+    static func wait(_ run: inout FlowRun, until: Int64, writer: StoreWriter, retryKey: String = "") async throws {
         run.status = "waiting"
         run.nextAt = until
         try await FlowRunRepository(sql: writer.sql, storeID: writer.storeID).update(run, now: writer.now)
         try await JobQueue.enqueue(
             JobQueue.Enqueue(
                 kind: resumeKind, store: writer.storeID, payload: ["run": .int(run.id)], runAt: until,
-                dedupeKey: "\(resumeKind):\(run.id):\(run.step)", maxAttempts: 10),
+                dedupeKey: "\(resumeKind):\(run.id):\(run.step)\(retryKey.isEmpty ? "" : ":\(retryKey)")", maxAttempts: 10),
             now: writer.now, in: writer.sql)
     }
 

@@ -16,6 +16,7 @@ public enum FlowJobs {
             guard let store = job.store, case .int(let run) = job.payload["run"] ?? .null else {
                 throw PermanentJobError("a flow.resume job needs a store and a run")
             }
+            try await FlowEngine.prepare(run: run, store: store, database: database, services: services)
             try await database.write(store: store) { sql in
                 try await FlowEngine.resume(run: run, writer: StoreWriter(sql: sql, storeID: store, now: clock()), services: services)
             }

@@ -28,9 +28,9 @@ public struct FlowScanner: Sendable {
             }.filter { $0.definition.trigger.isScheduled }
             var started = 0
             for flow in flows {
-                for (customer, key) in try await candidates(flow.definition.trigger, writer: writer) {
+                for (customer, key, context) in try await candidates(flow.definition.trigger, writer: writer) {
                     if try await FlowEngine.start(
-                        flow, customer: customer, triggerKey: key, context: [:], writer: writer, services: services) != nil
+                        flow, customer: customer, triggerKey: key, context: context, writer: writer, services: services) != nil
                     {
                         started += 1
                     }
@@ -40,13 +40,44 @@ public struct FlowScanner: Sendable {
         }
     }
 
-    func candidates(_ trigger: FlowTrigger, writer: StoreWriter) async throws -> [(Int64, String)] {
+    func candidates(_ trigger: FlowTrigger, writer: StoreWriter) async throws -> [(Int64, String, JSONValue)] {
+        func plain(_ pairs: [(Int64, String)]) -> [(Int64, String, JSONValue)] { pairs.map { ($0.0, $0.1, [:]) } }
         switch trigger {
-        case .birthday: return try await birthdays(writer: writer)
-        case .firstOrderAnniversary: return try await anniversaries(writer: writer)
-        case .lapsed(let pAlive, let factor): return try await lapsed(pAliveBelow: pAlive, factor: factor, writer: writer)
+        case .birthday: return plain(try await birthdays(writer: writer))
+        case .firstOrderAnniversary: return plain(try await anniversaries(writer: writer))
+        case .lapsed(let pAlive, let factor): return plain(try await lapsed(pAliveBelow: pAlive, factor: factor, writer: writer))
+        case .replenishmentDue: return try await replenishmentDue(writer: writer)
         default: return []
         }
+    }
+
+    /// Customers whose consumable is due now: last purchase plus the product's typical reorder interval
+    /// falls between two days ago and tomorrow, and they have not bought it since.
+    func replenishmentDue(writer: StoreWriter) async throws -> [(Int64, String, JSONValue)] {
+        let purchases = try await writer.sql.raw(
+            """
+            SELECT o.customer_id, l.product_external_id, o.placed_at FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE l.store_id = \(bind: writer.storeID) AND o.customer_id IS NOT NULL AND l.product_external_id IS NOT NULL
+                AND o.is_placeholder = 0 AND o.cancelled_at IS NULL AND o.placed_at >= \(bind: writer.now - 730 * 86_400_000)
+            """
+        ).all().map { (try $0.int("customer_id"), try $0.requiredText("product_external_id"), try $0.int("placed_at")) }
+        let intervals = ReorderIntervals(purchases: purchases.map { (customer: $0.0, product: $0.1, at: $0.2) })
+        var due: [(Int64, String, JSONValue)] = []
+        for (pair, last) in intervals.lastPurchase {
+            let (customer, product) = (pair.customer, pair.product)
+            guard let days = intervals.typicalDays[product] else { continue }
+            let dueAt = last + Int64(days) * 86_400_000
+            guard dueAt >= writer.now - 2 * 86_400_000, dueAt <= writer.now + 86_400_000 else { continue }
+            due.append(
+                (
+                    customer, "replenish:\(product):\(last)",
+                    [
+                        "productExternalId": .string(product), "typicalDays": .int(Int64(days)),
+                        "lastBoughtAt": .int(last),
+                    ]
+                ))
+        }
+        return due.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
     /// Customers whose birthday is today where they are.

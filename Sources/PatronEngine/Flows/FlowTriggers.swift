@@ -19,6 +19,8 @@ public final class FlowTriggerSession {
     let source: DataSource
     let services: FlowServices
     private var loaded: [LoadedFlow]?
+    /// Variant prices and stock of a product just before its upsert, by variant external id.
+    private var variantsBefore: [String: (price: Int64?, stock: Int64?)] = [:]
 
     public init(writer: StoreWriter, source: DataSource, services: FlowServices) {
         self.writer = writer
@@ -39,6 +41,22 @@ public final class FlowTriggerSession {
         return flows
     }
 
+    /// Remembers what a write is about to change, where a trigger compares before and after.
+    public func beforeWrite(_ operation: IngestOperation) async throws {
+        guard isLive, case .product(let input) = operation else { return }
+        variantsBefore = [:]
+        let productFlows = try await flows().filter { [.priceDrop, .backInStock].contains($0.definition.trigger) }
+        guard !productFlows.isEmpty else { return }
+        for row in try await writer.sql.raw(
+            """
+            SELECT v.external_id, v.price, v.stock FROM variants v JOIN products p ON p.id = v.product_id
+            WHERE p.store_id = \(bind: writer.storeID) AND p.external_id = \(bind: input.externalId)
+            """
+        ).all() {
+            variantsBefore[try row.requiredText("external_id")] = (try row.optionalInt("price"), try row.optionalInt("stock"))
+        }
+    }
+
     public func afterWrite(_ operation: IngestOperation, result: WriteResult?) async throws {
         guard isLive, let result else { return }
         switch operation {
@@ -51,6 +69,10 @@ public final class FlowTriggerSession {
         case .shipment:
             guard result.outcome != .duplicate else { return }
             try await shipmentChanged(shipmentId: result.id)
+        case .product(let input):
+            guard !variantsBefore.isEmpty else { return }
+            try await ProductAlerts.start(
+                product: input, before: variantsBefore, flows: try await flows(), writer: writer, services: services)
         default:
             return
         }

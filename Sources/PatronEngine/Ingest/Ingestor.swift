@@ -55,6 +55,7 @@ public struct Ingestor: Sendable {
                 continue
             }
             try await flushEvents()
+            try await triggers.beforeWrite(operation)
             let result = try await apply(operation, writer: writer)
             try await triggers.afterWrite(operation, result: result)
             results.append(result)

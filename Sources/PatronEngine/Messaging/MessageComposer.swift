@@ -70,6 +70,9 @@ public struct MessageComposer: Sendable {
             let extras = try await MessageExtras.build(
                 template: message.template, context: message.context, customer: message.customer, store: message.store,
                 now: Timestamp.milliseconds(now), sql: sql)
+            if message.template == "product-tips" && extras["hasTips"] == .bool(false) {
+                return .suppress("no_matching_snippets")
+            }
             let isMarketing = message.purpose == MessagePurpose.marketing.rawValue
             let signed = links.flatMap { links in message.customer.map { links.for(message: message, customer: $0, now: now) } }
             var linkScope: [String: JSONValue] = [:]
@@ -160,11 +163,14 @@ extension MessageComposer {
             let scope = MessageScope.build(
                 sender: sender, customer: customer, recipient: phone, order: order, shipment: shipment, milestone: milestone,
                 purpose: message.purpose, extras: extras)
-            let body: String
+            var body: String
             do {
                 body = try templates.renderText("\(message.template).sms", scope: scope)
             } catch {
                 return .impossible("template \(message.template).sms: \(error)")
+            }
+            if let links, let customer = message.customer {
+                body = TrackedText.rewrite(body, track: links.for(message: message, customer: customer, now: now).click)
             }
             let prefix = whatsapp ? "whatsapp:" : ""
             return .readySMS(to: prefix + phone, from: prefix + from, body: body, providerURL: sender.smsURL)

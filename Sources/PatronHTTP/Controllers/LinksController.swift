@@ -45,7 +45,7 @@ struct LinksController: Sendable {
             throw Problem.notFound("this link has no destination")
         }
         let urlHash = SHA256.hash(data: Data(target.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
-        try await record(link, type: "Email Clicked", dedupe: "email-click:\(link.message):\(urlHash)", extra: ["url": .string(target)])
+        try await record(link, type: "Clicked", dedupe: "click:\(link.message):\(urlHash)", extra: ["url": .string(target)])
         var headers = HTTPFields()
         headers[.location] = target
         headers[.cacheControl] = "no-store"
@@ -144,9 +144,12 @@ struct LinksController: Sendable {
         return LinkPages.html(title: "Saved", body: "<h1>Your choices are saved</h1><p>Thank you.</p>")
     }
 
+    /// Records an engagement event; "Clicked" becomes "Email Clicked" or "SMS Clicked" by the message's channel.
     func record(_ link: SignedLink, type: String, dedupe: String, extra: [String: JSONValue]) async throws {
         try await ingestor.transact(store: link.store) { writer in
             let origin = try await writer.messageOrigin(link.message)
+            let channel = origin["channel"]?.stringValue ?? "email"
+            let type = type == "Clicked" ? (channel == "email" ? "Email Clicked" : "SMS Clicked") : type
             try await writer.recordEngagement(
                 type: type, customerId: link.customer, dedupeKey: dedupe, properties: origin.merging(extra))
         }

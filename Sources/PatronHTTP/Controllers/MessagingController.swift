@@ -80,8 +80,11 @@ struct MessagingController: Sendable {
         }
         routes.post("campaigns") { request, context in
             let store = try context.requireStore()
-            let (_, body) = try await writes.jsonBody(request)
-            return Response.json(try await campaigns.create(body, store: store).json, status: .created)
+            let (bytes, body) = try await writes.jsonBody(request)
+            let draft = try campaigns.draft(body)
+            return try await writes.commit(request, store: store, bodyBytes: bytes) { writer in
+                (.created, try await campaigns.insert(draft, store: store, sql: writer.sql, now: writer.now).json)
+            }
         }
         routes.get("campaigns/:id") { _, context in
             let (store, id) = (try context.requireStore(), try pathId(context, "campaign"))
@@ -99,6 +102,21 @@ struct MessagingController: Sendable {
             } catch let refusal as CampaignService.Refusal {
                 throw Problem(status: .conflict, title: "Cannot cancel", detail: refusal.description)
             }
+        }
+        routes.get("snippets") { _, context in
+            let store = try context.requireStore()
+            let snippets = try await database.read { try await SnippetRepository(sql: $0, storeID: store).all() }
+            return Response.json(["data": .array(snippets.map(\.json))])
+        }
+        routes.put("snippets/:scope/:key") { request, context in try await saveSnippet(request, context) }
+        routes.delete("snippets/:scope/:key") { _, context in
+            let store = try context.requireStore()
+            let (scope, key) = (context.parameters.get("scope") ?? "", context.parameters.get("key") ?? "")
+            let deleted = try await database.write(store: store) {
+                try await SnippetRepository(sql: $0, storeID: store).delete(scope: scope, key: key)
+            }
+            guard deleted else { throw Problem.notFound("no \(scope.prefix(20)) snippet \(key.prefix(100))") }
+            return Response.json(["scope": .string(scope), "key": .string(key), "deleted": true])
         }
         routes.get("settings/messaging") { _, context in
             let store = try context.requireStore()
@@ -251,6 +269,27 @@ struct MessagingController: Sendable {
             throw Problem.notFound("no store \(store)")
         }
         return Response.json(Self.senderJSON(updated))
+    }
+
+    private func saveSnippet(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
+        let store = try context.requireStore()
+        let scope = context.parameters.get("scope") ?? ""
+        let key = (context.parameters.get("key") ?? "").removingPercentEncoding ?? ""
+        let (_, body) = try await writes.jsonBody(request)
+        var reader = try FieldReader.root(body)
+        let title = reader.string("title", required: true, maxLength: 200)
+        let text = reader.string("body", required: true, maxLength: 20_000)
+        if !SnippetRepository.scopes.contains(scope) {
+            reader.fail("scope", "expected product or category in the path")
+        }
+        if key.isEmpty || key.count > 200 || key.utf8.contains(0) { reader.fail("key", "expected 1 to 200 characters") }
+        try reader.finish()
+        guard let title, let text else { throw Problem.notFound("unreachable") }
+        let now = Timestamp.milliseconds(clock())
+        let snippet = try await database.write(store: store) {
+            try await SnippetRepository(sql: $0, storeID: store).save(scope: scope, key: key, title: title, body: text, now: now)
+        }
+        return Response.json(snippet.json)
     }
 
     private func updateMessagingSettings(_ request: Request, _ context: PatronRequestContext) async throws -> Response {

@@ -27,13 +27,13 @@ extension StoreWriter {
     public func messageOrigin(_ messageId: Int64) async throws -> JSONValue {
         guard
             let row = try await sql.raw(
-                "SELECT flow, campaign_id, variant FROM messages WHERE id = \(bind: messageId) AND store_id = \(bind: storeID)"
+                "SELECT flow, campaign_id, variant, channel FROM messages WHERE id = \(bind: messageId) AND store_id = \(bind: storeID)"
             ).first()
         else { return ["messageId": .int(messageId)] }
         return .compactObject([
             "messageId": .int(messageId), "flow": try row.text("flow").map(JSONValue.string),
             "campaignId": try row.optionalInt("campaign_id").map(JSONValue.int),
-            "variant": try row.text("variant").map(JSONValue.string),
+            "variant": try row.text("variant").map(JSONValue.string), "channel": try row.text("channel").map(JSONValue.string),
         ])
     }
 

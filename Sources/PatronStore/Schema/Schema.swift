@@ -257,5 +257,10 @@ enum Schema {
             started_at BIGINT, finished_at BIGINT)
         """,
         "CREATE INDEX campaigns_store ON campaigns (store_id, id)",
+        """
+        CREATE TABLE content_snippets (
+            store_id BIGINT NOT NULL REFERENCES stores(id), scope TEXT NOT NULL, snippet_key TEXT NOT NULL, title TEXT NOT NULL,
+            body TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, scope, snippet_key))
+        """,
     ]
 }
