@@ -22,6 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Number of demo customers.") var customers = 3_000
     @Flag(help: "Load the data and exit without serving.") var loadOnly = false
 
+    @OptionGroup var deliveryOptions: DeliveryOptions
+
     func run() async throws {
         guard !database.hasPrefix("postgres") else { throw UserError("the demo runs on SQLite; pass a file path to --database") }
         guard (10...200_000).contains(customers) else { throw UserError("--customers must be from 10 to 200000") }
@@ -41,6 +43,15 @@ struct DemoCommand: AsyncParsableCommand {
                 for (name, rule) in Self.demoSegments {
                     _ = try await segments.create(name: name, description: nil, rule: rule, now: now)
                 }
+            }
+            var sender = SenderSettings.Changes()
+            sender.fromEmail = "hello@demo-shop.example"
+            sender.fromName = "Demo Home & Gift Shop"
+            sender.branding = ["color": "#1f6f5c", "url": "https://demo-shop.example"]
+            try await StoreRepository.updateSender(sender, store: credentials.id, in: database)
+            let flows = FlowDirectory(database: database, templateNames: [])
+            for flow in ["order-thank-you", "shipping-updates", "welcome-series"] {
+                try await flows.setEnabled(true, flow: flow, store: credentials.id)
             }
             let analytics = try await AnalyticsRefresher(database: database).refresh(store: credentials.id, reason: "demo")
             // The examples show a customer who has bought, so their predictions are not empty.
@@ -74,13 +85,22 @@ struct DemoCommand: AsyncParsableCommand {
                 '\(url)/api/v1/segments/preview'
               curl -u '\(credentials.writeKey):' -H 'Content-Type: application/json' \\
                 -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prod_001"}}' \(url)/v1/track
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/flows'
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/flows/order-thank-you/preview?customer=\(buyer)' \\
+                | python3 -c 'import json,sys; print(json.load(sys.stdin)["text"])'
               API reference: \(url)/api/v1/openapi.json   health: \(url)/healthz   metrics: \(url)/metrics
+
+            Flows order-thank-you, shipping-updates and welcome-series are on for new orders (the loaded history
+            triggers nothing). Emails go out once a relay is set: PATRON_SMTP_URL=smtp://host:port patron demo
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
         guard !loadOnly else { return }
         // Written unbuffered so the banner shows even when stdout is a pipe and the server runs for hours.
         FileHandle.standardOutput.write(Data("\nServing on \(url) (Ctrl-C to stop)\n".utf8))
-        try await Server.run(PatronConfiguration(host: "127.0.0.1", port: port, databaseLocation: database))
+        try await Server.run(
+            PatronConfiguration(
+                host: "127.0.0.1", port: port, databaseLocation: database, smtpRelay: try deliveryOptions.relay(),
+                publicURL: try deliveryOptions.publicBaseURL(), textProvider: try deliveryOptions.textProvider()))
     }
 }
