@@ -14,7 +14,8 @@ import SQLKit
 /// from the moment its webhook was sent to the moment Patron recorded the relay's acceptance.
 struct DeliveryBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delivery", abstract: "Measure email rendering and delivery to an SMTP server, and webhook-to-inbox latency.")
+        commandName: "delivery", abstract: "Measure email rendering and delivery to an SMTP server, and webhook-to-inbox latency."
+    )
 
     @Option(help: "SMTP relay to deliver to (default: $PATRON_SMTP_URL), e.g. smtp://127.0.0.1:2525?starttls=off.")
     var smtp: String?
@@ -28,7 +29,8 @@ struct DeliveryBench: AsyncParsableCommand {
     func run() async throws {
         guard let smtp = smtp ?? ProcessInfo.processInfo.environment["PATRON_SMTP_URL"] else {
             throw UserError(
-                "--smtp is required: start a local server, e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Sink`")
+                "--smtp is required: start a local server, e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Sink`"
+            )
         }
         do { _ = try SMTPRelay(url: smtp) } catch { throw UserError("--smtp: \(error)") }
         let location = database ?? NSTemporaryDirectory() + "patron-bench-\(UUID().uuidString).sqlite"
@@ -139,7 +141,9 @@ struct DeliveryBench: AsyncParsableCommand {
             let (status, body) = try connection.send(
                 method: "POST", path: "/api/v1/orders/batch", headers: auth,
                 body: Array("{\"items\":[\(items.joined(separator: ","))]}".utf8))
-            guard status == 200 else { throw UserError("queueing orders failed: HTTP \(status) \(String(decoding: body, as: UTF8.self))") }
+            guard status == 200 else {
+                throw UserError("queueing orders failed: HTTP \(status) \(String(decoding: body, as: UTF8.self))")
+            }
         }
     }
 

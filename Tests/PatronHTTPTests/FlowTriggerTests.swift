@@ -28,10 +28,13 @@ struct FlowTriggerTests {
                 document.holdout = 0
                 #expect(try await patron.api(.put, "/api/v1/flows/\(flow.name)", json: document.json.serialized()).status == .ok)
             }
-            #expect(try await patron.api(.post, "/api/v1/products", json: Self.product(price: 5_900, stock: 0)).status == .created)
-            let wish = #"{"type": "Product Added to Wishlist", "customerExternalId": "fan", "messageId": "w1", "properties": {"product_id": "kettle"}}"#
+            #expect(
+                try await patron.api(.post, "/api/v1/products", json: Self.product(price: 5_900, stock: 0)).status == .created)
+            let wish =
+                #"{"type": "Product Added to Wishlist", "customerExternalId": "fan", "messageId": "w1", "properties": {"product_id": "kettle"}}"#
             #expect(try await patron.api(.post, "/api/v1/events", json: wish).status.code < 300)
-            let stranger = #"{"type": "Product Viewed", "customerExternalId": "other", "messageId": "v1", "properties": {"product_id": "mug"}}"#
+            let stranger =
+                #"{"type": "Product Viewed", "customerExternalId": "other", "messageId": "v1", "properties": {"product_id": "mug"}}"#
             #expect(try await patron.api(.post, "/api/v1/events", json: stranger).status.code < 300)
 
             #expect(try await patron.api(.post, "/api/v1/products", json: Self.product(price: 4_900, stock: 3)).status.code < 300)
@@ -64,7 +67,8 @@ struct FlowTriggerTests {
                   {"externalId": "nobirthday", "email": "n@example.com"}]}
                 """
             #expect(try await patron.api(.post, "/api/v1/customers/batch", json: customers).status == .ok)
-            let scanner = FlowScanner(database: patron.database, services: FlowServices(database: patron.database), clock: { Date() })
+            let scanner = FlowScanner(
+                database: patron.database, services: FlowServices(database: patron.database), clock: { Date() })
             let first = try await scanner.scan(store: patron.storeA.id)
             let again = try await scanner.scan(store: patron.storeA.id)
             #expect(first == 1 && again == 0, "one run a year: \(first), \(again)")
@@ -89,10 +93,14 @@ struct FlowTriggerTests {
             func message(_ customer: Int64, id: Int64, topic: String = "offers") -> OutboxMessage {
                 OutboxMessage(
                     id: id, store: patron.storeA.id, customer: customer, flow: "win-back", template: "win-back", channel: "email",
-                    purpose: "marketing", topic: topic, context: [:], messageId: "m\(id)", status: "queued", attempts: 0, leaseOwner: "t")
+                    purpose: "marketing", topic: topic, context: [:], messageId: "m\(id)", status: "queued", attempts: 0,
+                    leaseOwner: "t")
             }
             guard case .suppress("no_marketing_consent") = try await composer.compose(message(byName["no"]!, id: 1), now: Date())
-            else { Issue.record("a customer without consent got marketing mail"); return }
+            else {
+                Issue.record("a customer without consent got marketing mail")
+                return
+            }
             guard case .ready(let email, _, _) = try await composer.compose(message(byName["yes"]!, id: 2), now: Date()) else {
                 Issue.record("a subscribed customer was refused")
                 return

@@ -14,10 +14,10 @@ struct MessagingAPITests {
     {
         let placedAt = placedAt ?? Timestamp.format(Date())
         return """
-        {"externalId": "\(id)", "number": "#\(id)", "customer": {"externalId": "\(customer)", "email": "\(email)",
-         "firstName": "Jane", "consent": {"email": {"state": "subscribed", "source": "checkout"}}},
-         "currency": "EUR", "placedAt": "\(placedAt)", "lineItems": [{"title": "Kettle <b>", "quantity": 2, "unitPrice": 1450}]}
-        """
+            {"externalId": "\(id)", "number": "#\(id)", "customer": {"externalId": "\(customer)", "email": "\(email)",
+             "firstName": "Jane", "consent": {"email": {"state": "subscribed", "source": "checkout"}}},
+             "currency": "EUR", "placedAt": "\(placedAt)", "lineItems": [{"title": "Kettle <b>", "quantity": 2, "unitPrice": 1450}]}
+            """
     }
 
     static func configureSender(_ patron: PatronTestHarness) async throws {
@@ -52,7 +52,9 @@ struct MessagingAPITests {
             let preview = try await patron.api(.get, "/api/v1/flows/order-thank-you/preview")
             #expect(preview.status == .ok, "\(preview.bodyText)")
             let rendered = try preview.json()
-            #expect(rendered["subject"]?.stringValue?.contains("#OLD") == true || rendered["subject"]?.stringValue?.contains("#A1") == true)
+            #expect(
+                rendered["subject"]?.stringValue?.contains("#OLD") == true
+                    || rendered["subject"]?.stringValue?.contains("#A1") == true)
             #expect(rendered["html"]?.stringValue?.contains("Kettle &lt;b&gt;") == true)
             #expect(rendered["text"]?.stringValue?.contains("2 x Kettle <b>") == true)
 
@@ -80,7 +82,8 @@ struct MessagingAPITests {
             }
             let transactionalHoldout = try await patron.api(
                 .put, "/api/v1/flows/receipt",
-                json: #"{"name": "receipt", "purpose": "transactional", "trigger": {"type": "order_placed"}, "steps": [{"type": "send", "template": "order-thank-you"}], "holdout": 0.1}"#
+                json:
+                    #"{"name": "receipt", "purpose": "transactional", "trigger": {"type": "order_placed"}, "steps": [{"type": "send", "template": "order-thank-you"}], "holdout": 0.1}"#
             )
             #expect(try transactionalHoldout.problemFields() == ["holdout"])
             let document = """
@@ -115,7 +118,8 @@ struct MessagingAPITests {
             #expect(try await patron.api(.put, "/api/v1/flows/cart-nudge", json: document).status == .ok)
             #expect(try await patron.api(.post, "/api/v1/flows/cart-nudge/enable").status == .ok)
             #expect(try await patron.api(.post, "/api/v1/orders", json: Self.order("FIRST")).status == .created)
-            let event = #"{"type": "Checkout Started", "customerExternalId": "c1", "messageId": "chk-1", "properties": {"url": "https://shop.example/cart/1", "currency": "EUR", "value": 29.5, "products": [{"name": "Beans", "quantity": 2, "price": 14.75}]}}"#
+            let event =
+                #"{"type": "Checkout Started", "customerExternalId": "c1", "messageId": "chk-1", "properties": {"url": "https://shop.example/cart/1", "currency": "EUR", "value": 29.5, "products": [{"name": "Beans", "quantity": 2, "price": 14.75}]}}"#
             #expect(try await patron.api(.post, "/api/v1/events", json: event).status.code < 300)
             #expect(try await patron.api(.post, "/api/v1/events", json: event).status.code < 300)
             let queued = try await Self.messages(patron, "&flow=cart-nudge")
@@ -171,10 +175,13 @@ struct MessagingAPITests {
             // GET shows a confirmation and changes nothing; POST (one-click, no cookies) unsubscribes.
             let page = try await patron.send(.get, "/u/\(token(.unsubscribe))")
             #expect(page.status == .ok && page.bodyText.contains("<form method=\"post\">"))
-            #expect(try await patron.api(.get, "/api/v1/customers/\(customer)").json()["consent"]?["email"]?["state"] == "subscribed")
+            #expect(
+                try await patron.api(.get, "/api/v1/customers/\(customer)").json()["consent"]?["email"]?["state"] == "subscribed")
             let unsubscribed = try await patron.send(.post, "/u/\(token(.unsubscribe))")
             #expect(unsubscribed.status == .ok)
-            #expect(try await patron.api(.get, "/api/v1/customers/\(customer)").json()["consent"]?["email"]?["state"] == "unsubscribed")
+            #expect(
+                try await patron.api(.get, "/api/v1/customers/\(customer)").json()["consent"]?["email"]?["state"]
+                    == "unsubscribed")
         }
     }
 
@@ -183,17 +190,23 @@ struct MessagingAPITests {
             try await Self.configureSender(patron)
             for index in 0..<5 {
                 #expect(
-                    try await patron.api(.post, "/api/v1/orders", json: Self.order("C\(index)", customer: "cust-\(index)", email: "c\(index)@example.com"))
-                        .status == .created)
+                    try await patron.api(
+                        .post, "/api/v1/orders",
+                        json: Self.order("C\(index)", customer: "cust-\(index)", email: "c\(index)@example.com")
+                    )
+                    .status == .created)
             }
-            let segment = try await patron.api(.post, "/api/v1/segments", json: #"{"name": "Buyers", "rule": "orders.count >= 1"}"#)
+            let segment = try await patron.api(
+                .post, "/api/v1/segments", json: #"{"name": "Buyers", "rule": "orders.count >= 1"}"#)
             #expect(segment.status == .created, "\(segment.bodyText)")
             #expect(try await patron.api(.post, "/api/v1/analytics/refresh").status == .ok)
-            let bad = try await patron.api(.post, "/api/v1/campaigns", json: #"{"name": "X", "segment": "Nobody", "content": {"subject": "Hi\nthere"}}"#)
+            let bad = try await patron.api(
+                .post, "/api/v1/campaigns", json: #"{"name": "X", "segment": "Nobody", "content": {"subject": "Hi\nthere"}}"#)
             #expect(Set(try bad.problemFields()).isSuperset(of: ["content.subject", "content.body"]), "\(bad.bodyText)")
             let created = try await patron.api(
                 .post, "/api/v1/campaigns",
-                json: #"{"name": "Spring", "segment": "Buyers", "perHour": 60, "content": {"subject": "New beans", "body": "Fresh.\n\nRoasted today.", "buttonText": "Shop", "buttonUrl": "https://shop.example"}}"#
+                json:
+                    #"{"name": "Spring", "segment": "Buyers", "perHour": 60, "content": {"subject": "New beans", "body": "Fresh.\n\nRoasted today.", "buttonText": "Shop", "buttonUrl": "https://shop.example"}}"#
             )
             #expect(created.status == .created, "\(created.bodyText)")
             let id = try #require(try created.json()["id"]?.intValue)

@@ -59,7 +59,11 @@ import Testing
         var tags: [String: String] = [:]
         for part in value.replacingOccurrences(of: "\r\n\t", with: "").split(separator: ";") {
             let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if pieces.count == 2 { tags[String(pieces[0])] = String(pieces[1]) } else if pieces.count == 1 { tags[String(pieces[0])] = "" }
+            if pieces.count == 2 {
+                tags[String(pieces[0])] = String(pieces[1])
+            } else if pieces.count == 1 {
+                tags[String(pieces[0])] = ""
+            }
         }
         return tags
     }

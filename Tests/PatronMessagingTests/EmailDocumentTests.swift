@@ -25,7 +25,9 @@ import Testing
         #expect(document.body.hasSuffix("--\(boundary)--\r\n"))
         let textPart = try #require(document.body.components(separatedBy: "\r\n\r\n").dropFirst().first)
         let encoded = textPart.components(separatedBy: "\r\n--").first ?? ""
-        #expect(String(decoding: Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")) ?? Data(), as: UTF8.self) == "Hello\r\nworld")
+        #expect(
+            String(decoding: Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")) ?? Data(), as: UTF8.self)
+                == "Hello\r\nworld")
         #expect(document.body.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 76 })
     }
 

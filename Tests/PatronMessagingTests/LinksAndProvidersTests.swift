@@ -16,7 +16,8 @@ import Testing
         #expect(other.verify(token, now: 1_000) == nil, "another installation's key")
         // Re-encoding the payload for another customer keeps the old tag, which no longer matches.
         let parts = token.split(separator: ".")
-        let forged = signer.token(for: SignedLink(kind: .click, store: 3, customer: 43, message: 9, url: link.url, expires: 2_000))
+        let forged = signer.token(
+            for: SignedLink(kind: .click, store: 3, customer: 43, message: 9, url: link.url, expires: 2_000))
         #expect(signer.verify(forged.split(separator: ".")[0] + "." + parts[1], now: 1_000) == nil)
         #expect(signer.verify("garbage", now: 1_000) == nil)
         #expect(signer.verify(token.replacingOccurrences(of: ".", with: ".A"), now: 1_000) == nil)
@@ -30,9 +31,15 @@ import Testing
 
 @Suite struct TrackedHTMLTests {
     @Test func rewritesOutsideLinksAndAddsThePixel() {
-        let html = #"<html><body><a href="https://shop.example/a?x=1&amp;y=2">A</a> <a href="https://patron.example/u/tok">Unsub</a> <a href="mailto:x@y.z">M</a></body></html>"#
+        let html =
+            #"<html><body><a href="https://shop.example/a?x=1&amp;y=2">A</a> <a href="https://patron.example/u/tok">Unsub</a> <a href="mailto:x@y.z">M</a></body></html>"#
         var seen: [String] = []
-        let out = TrackedHTML.rewrite(html, keep: "https://patron.example", track: { seen.append($0); return "T" }, pixel: "P")
+        let out = TrackedHTML.rewrite(
+            html, keep: "https://patron.example",
+            track: {
+                seen.append($0)
+                return "T"
+            }, pixel: "P")
         #expect(seen == ["https://shop.example/a?x=1&y=2"])
         #expect(out.contains(#"<a href="T">A</a>"#))
         #expect(out.contains(#"href="https://patron.example/u/tok""#))
@@ -82,7 +89,8 @@ import Testing
 
     @Test func webhooksRefusePrivateDestinationsBeforeConnecting() async throws {
         let sender = WebhookSender(signer: try StandardWebhookSigner(secret: StandardWebhookSigner.generateSecret()))
-        for url in ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/x", "http://localhost/x"] {
+        for url in ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/x", "http://localhost/x"]
+        {
             let outcome = await sender.send(url: url, id: "msg_1", timestamp: 1, body: [])
             guard case .rejected(let reason) = outcome else {
                 Issue.record("\(url): \(outcome)")

@@ -21,11 +21,16 @@ import Testing
         try await withTestDatabase(kind) { database in
             let store = try await StoreRepository.create(name: "Shop", in: database).id
             let outbox = MessageOutbox(database: database)
-            let first = try await database.write { try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0) }
-            let again = try await database.write { try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0) }
+            let first = try await database.write {
+                try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0)
+            }
+            let again = try await database.write {
+                try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0)
+            }
             #expect(first != nil && again == nil)
             _ = try await database.write {
-                try await MessageOutbox.enqueue(message(store: store, key: "later", sendAt: Self.start + 60_000), now: Self.start, in: $0)
+                try await MessageOutbox.enqueue(
+                    message(store: store, key: "later", sendAt: Self.start + 60_000), now: Self.start, in: $0)
             }
             let claimed = try await outbox.claim(owner: "a", now: Self.start, leaseMilliseconds: 10_000, limit: 10)
             #expect(claimed.map(\.id) == [first!])
@@ -39,8 +44,11 @@ import Testing
             let store = try await StoreRepository.create(name: "Shop", in: database).id
             let outbox = MessageOutbox(database: database)
             let log = MessageLog(database: database)
-            _ = try await database.write { try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0) }
-            let leased = try #require(try await outbox.claim(owner: "a", now: Self.start, leaseMilliseconds: 10_000, limit: 1).first)
+            _ = try await database.write {
+                try await MessageOutbox.enqueue(message(store: store, key: "k1"), now: Self.start, in: $0)
+            }
+            let leased = try #require(
+                try await outbox.claim(owner: "a", now: Self.start, leaseMilliseconds: 10_000, limit: 1).first)
             #expect(try await outbox.markSending(leased, recipient: "ana@example.com", subject: "Thanks", now: Self.start))
             // Worker a dies between "sending" and "sent". After its lease, b takes the message over.
             let retaken = try #require(
@@ -48,7 +56,8 @@ import Testing
             #expect(retaken.status == "sending" && retaken.attempts == 1)
             // a's late answer is refused: the lease is b's now.
             #expect(try await outbox.markSent(leased, response: "250 late", now: Self.start + 10_002) == false)
-            #expect(try await outbox.markSending(retaken, recipient: "ana@example.com", subject: "Thanks", now: Self.start + 10_002))
+            #expect(
+                try await outbox.markSending(retaken, recipient: "ana@example.com", subject: "Thanks", now: Self.start + 10_002))
             #expect(try await outbox.markSent(retaken.withSending(), response: "250 ok", now: Self.start + 10_003))
             let summary = try await log.summary(store: store)
             #expect(summary["byStatus"]?["sent"] == .int(1) && summary["uncertainSends"] == .int(1))
@@ -63,16 +72,21 @@ import Testing
             let store = try await StoreRepository.create(name: "Shop", in: database).id
             let outbox = MessageOutbox(database: database)
             for key in ["retry", "suppress"] {
-                _ = try await database.write { try await MessageOutbox.enqueue(message(store: store, key: key), now: Self.start, in: $0) }
+                _ = try await database.write {
+                    try await MessageOutbox.enqueue(message(store: store, key: key), now: Self.start, in: $0)
+                }
             }
             let leased = try await outbox.claim(owner: "a", now: Self.start, leaseMilliseconds: 10_000, limit: 10)
             #expect(leased.count == 2)
-            #expect(try await outbox.reschedule(leased[0], at: Self.start + 5_000, error: "421 busy", attempts: 1, uncertain: false, now: Self.start))
+            #expect(
+                try await outbox.reschedule(
+                    leased[0], at: Self.start + 5_000, error: "421 busy", attempts: 1, uncertain: false, now: Self.start))
             #expect(try await outbox.markSuppressed(leased[1], reason: "no_marketing_consent", now: Self.start))
             #expect(try await outbox.claim(owner: "b", now: Self.start + 4_999, leaseMilliseconds: 10_000, limit: 10).isEmpty)
             let again = try await outbox.claim(owner: "b", now: Self.start + 5_000, leaseMilliseconds: 10_000, limit: 10)
             #expect(again.map(\.id) == [leased[0].id] && again.first?.attempts == 1)
-            let page = try await MessageLog(database: database).list(store: store, filter: .init(status: "suppressed"), limit: 10, before: nil)
+            let page = try await MessageLog(database: database).list(
+                store: store, filter: .init(status: "suppressed"), limit: 10, before: nil)
             #expect(page.items.first?["reason"] == "no_marketing_consent")
         }
     }

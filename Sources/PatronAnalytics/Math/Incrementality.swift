@@ -1,4 +1,3 @@
-
 /// What a treatment added over a holdout, with 95% confidence intervals: the difference of two
 /// conversion rates (Newcombe's hybrid score interval, built from Wilson intervals, which behaves
 /// well for small groups and rates near 0) and the difference of mean revenue per member (Welch).

@@ -38,7 +38,9 @@ public struct FlowPerformance: Sendable {
             var holdout: [(converted: Bool, revenue: Double)] = []
             for run in runs where run.startedAt + window <= now {
                 guard let customer = run.customer else { continue }
-                let inWindow = (orders[customer] ?? []).filter { $0.placedAt > run.startedAt && $0.placedAt <= run.startedAt + window }
+                let inWindow = (orders[customer] ?? []).filter {
+                    $0.placedAt > run.startedAt && $0.placedAt <= run.startedAt + window
+                }
                 let outcome = (!inWindow.isEmpty, inWindow.reduce(0.0) { $0 + Double($1.total) })
                 if run.heldOut { holdout.append(outcome) } else { treated.append(outcome) }
             }

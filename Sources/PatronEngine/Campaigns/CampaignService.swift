@@ -64,7 +64,9 @@ public struct CampaignService: Sendable {
             if let buttonURL, !(buttonURL.hasPrefix("https://") || buttonURL.hasPrefix("http://")) {
                 content.fail("buttonUrl", "expected an http(s) URL")
             }
-            if (buttonText == nil) != (buttonURL == nil) { content.fail("buttonUrl", "a button needs both buttonText and buttonUrl") }
+            if (buttonText == nil) != (buttonURL == nil) {
+                content.fail("buttonUrl", "a button needs both buttonText and buttonUrl")
+            }
             return .compactObject([
                 "subject": subject.map(JSONValue.string), "heading": heading.map(JSONValue.string),
                 "body": text.map(JSONValue.string), "buttonText": buttonText.map(JSONValue.string),
@@ -72,10 +74,14 @@ public struct CampaignService: Sendable {
             ])
         }
         let sendAt = reader.timestamp("sendAt").map(Timestamp.milliseconds)
-        if let sendAt, sendAt > Timestamp.milliseconds(clock()) + 366 * 86_400_000 { reader.fail("sendAt", "must be within a year") }
+        if let sendAt, sendAt > Timestamp.milliseconds(clock()) + 366 * 86_400_000 {
+            reader.fail("sendAt", "must be within a year")
+        }
         let perHour = reader.integer("perHour", range: 1...1_000_000)
         try reader.finish()
-        guard let name, let content, let segmentRef else { throw ValidationFailure(field: "(body)", message: "incomplete campaign") }
+        guard let name, let content, let segmentRef else {
+            throw ValidationFailure(field: "(body)", message: "incomplete campaign")
+        }
         return Draft(name: name, segment: segmentRef, topic: topic, content: content, sendAt: sendAt, perHour: perHour)
     }
 
@@ -89,7 +95,8 @@ public struct CampaignService: Sendable {
         default: segment = nil
         }
         guard let segment else {
-            throw ValidationFailure(field: "segment", message: "no saved segment \(draft.segment.identifierText ?? "") in this store")
+            throw ValidationFailure(
+                field: "segment", message: "no saved segment \(draft.segment.identifierText ?? "") in this store")
         }
         let campaign = try await CampaignRepository(sql: sql, storeID: store).create(
             name: draft.name, segmentId: segment.id, topic: draft.topic, content: draft.content,
@@ -128,7 +135,9 @@ public struct CampaignService: Sendable {
         var queued = 0
         for chunkStart in stride(from: 0, to: members.count, by: chunkSize) {
             let stillSending = try await database.write(store: store) { sql -> Bool in
-                guard try await CampaignRepository(sql: sql, storeID: store).find(id: id)?.status == "sending" else { return false }
+                guard try await CampaignRepository(sql: sql, storeID: store).find(id: id)?.status == "sending" else {
+                    return false
+                }
                 let now = Timestamp.milliseconds(clock())
                 for index in chunkStart..<min(members.count, chunkStart + chunkSize) {
                     let offset = campaign.perHour.map { Int64(index) * 3_600_000 / $0 } ?? 0

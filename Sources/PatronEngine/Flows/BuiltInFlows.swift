@@ -24,7 +24,8 @@ public enum BuiltInFlows {
             "A day after a customer's first order, a welcome that tells them what to expect from the store; four days later, the store's favourites, unless they have ordered again.",
         purpose: .marketing, topic: "updates", trigger: .orderPlaced(firstOrder: true),
         steps: [
-            FlowStep(.wait(seconds: 86_400)), FlowStep(.waitUntilHour(10)), FlowStep(.send(channel: "email", template: "welcome")),
+            FlowStep(.wait(seconds: 86_400)), FlowStep(.waitUntilHour(10)),
+            FlowStep(.send(channel: "email", template: "welcome")),
             FlowStep(.wait(seconds: 4 * 86_400)), FlowStep(.condition(.orderedSinceStart(false))),
             FlowStep(.waitForBestTime), FlowStep(.send(channel: "email", template: "welcome-favourites")),
         ], exitOn: [], holdout: 0.1)
@@ -85,7 +86,10 @@ public enum BuiltInFlows {
         summary:
             "Five days after an order, care tips or how-to for what was bought, from the snippets the merchant writes per product or category; skipped when none match.",
         purpose: .marketing, topic: "updates", trigger: .orderPlaced(firstOrder: false),
-        steps: [FlowStep(.wait(seconds: 5 * 86_400)), FlowStep(.waitUntilHour(10)), FlowStep(.send(channel: "email", template: "product-tips"))],
+        steps: [
+            FlowStep(.wait(seconds: 5 * 86_400)), FlowStep(.waitUntilHour(10)),
+            FlowStep(.send(channel: "email", template: "product-tips")),
+        ],
         exitOn: [], holdout: 0.1)
 
     public static let replenishment = FlowDefinition(

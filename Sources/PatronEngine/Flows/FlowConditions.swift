@@ -17,12 +17,13 @@ enum FlowConditions {
         case .orderedSinceStart(let expected):
             return try await orderedSince(run.startedAt, customer: customer, writer: writer) == expected
         case .inSegment(let name, let expected):
-            let member = try await writer.sql.raw(
-                """
-                SELECT m.customer_id FROM segment_members m JOIN segments s ON s.id = m.segment_id
-                WHERE s.store_id = \(bind: writer.storeID) AND s.name = \(bind: name) AND m.customer_id = \(bind: customer)
-                """
-            ).first() != nil
+            let member =
+                try await writer.sql.raw(
+                    """
+                    SELECT m.customer_id FROM segment_members m JOIN segments s ON s.id = m.segment_id
+                    WHERE s.store_id = \(bind: writer.storeID) AND s.name = \(bind: name) AND m.customer_id = \(bind: customer)
+                    """
+                ).first() != nil
             return member == expected
         case .rule(let source):
             guard let members = await services.rules.cached(source: source, store: writer.storeID) else { return nil }

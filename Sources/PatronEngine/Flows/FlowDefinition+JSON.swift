@@ -13,8 +13,9 @@ extension FlowDefinition {
     {
         var reader = try FieldReader.root(value)
         let name = reader.string("name", required: true, maxLength: 60)
-        if let name, !name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
-            || !("a"..."z").contains(name.unicodeScalars.first!)
+        if let name,
+            !name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+                || !("a"..."z").contains(name.unicodeScalars.first!)
         {
             reader.fail("name", "use lower-case letters, digits and hyphens, starting with a letter (like \"win-back\")")
         }
@@ -72,7 +73,8 @@ extension FlowDefinition {
                 guard let milestone = ShipmentMilestone(rawValue: name) else {
                     reader.fail(
                         "milestones",
-                        "unknown milestone \"\(name)\"; expected \(ShipmentMilestone.allCases.map(\.rawValue).joined(separator: ", "))")
+                        "unknown milestone \"\(name)\"; expected \(ShipmentMilestone.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                     continue
                 }
                 milestones.append(milestone)
@@ -203,12 +205,15 @@ extension FlowDefinition {
         var object: [String: JSONValue]
         switch step.action {
         case .wait(let seconds):
-            object = seconds % 86_400 == 0
+            object =
+                seconds % 86_400 == 0
                 ? ["type": "wait", "days": .int(seconds / 86_400)]
-                : seconds % 3_600 == 0 ? ["type": "wait", "hours": .int(seconds / 3_600)] : ["type": "wait", "minutes": .int(seconds / 60)]
+                : seconds % 3_600 == 0
+                    ? ["type": "wait", "hours": .int(seconds / 3_600)] : ["type": "wait", "minutes": .int(seconds / 60)]
         case .waitUntilHour(let hour): object = ["type": "wait_until", "hour": .int(Int64(hour))]
         case .waitForBestTime: object = ["type": "wait_for_best_time"]
-        case .send(let channel, let template): object = ["type": "send", "channel": .string(channel), "template": .string(template)]
+        case .send(let channel, let template):
+            object = ["type": "send", "channel": .string(channel), "template": .string(template)]
         case .condition(.rule(let rule)): object = ["type": "condition", "rule": .string(rule)]
         case .condition(.inSegment(let segment, let member)):
             object = ["type": "condition", "segment": .string(segment), "member": .bool(member)]

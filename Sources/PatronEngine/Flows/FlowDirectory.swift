@@ -49,7 +49,8 @@ public struct FlowDirectory: Sendable {
         guard stored != nil || BuiltInFlows.named(name) != nil else { return nil }
         var result = document(builtIn: BuiltInFlows.named(name), stored: stored)
         if case .object(var object) = result {
-            object["versions"] = .array(versions.map { ["version": .int($0.version), "createdAt": .time(milliseconds: $0.createdAt)] })
+            object["versions"] = .array(
+                versions.map { ["version": .int($0.version), "createdAt": .time(milliseconds: $0.createdAt)] })
             result = .object(object)
         }
         return result

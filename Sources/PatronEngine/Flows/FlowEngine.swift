@@ -107,15 +107,18 @@ public enum FlowEngine {
                 let zone = try await timeZone(of: run.customer, writer: writer)
                 return try await wait(&run, until: LocalTime.next(hour: hour, after: writer.now, in: zone), writer: writer)
             case .waitForBestTime:
-                let at = try await services.sendTimes.nextBestTime(customer: run.customer, store: writer.storeID, after: writer.now, in: writer.sql)
+                let at = try await services.sendTimes.nextBestTime(
+                    customer: run.customer, store: writer.storeID, after: writer.now, in: writer.sql)
                 return try await wait(&run, until: at, writer: writer)
             case .send(let channel, let template):
                 try await MessageOutbox.enqueue(
                     NewMessage(
-                        store: writer.storeID, customer: run.customer, flow: definition.name, template: template, channel: channel,
+                        store: writer.storeID, customer: run.customer, flow: definition.name, template: template,
+                        channel: channel,
                         purpose: definition.purpose.rawValue, context: run.context,
                         dedupeKey: "\(definition.name):run:\(run.id):step:\(index)",
-                        messageId: FlowTriggers.messageIdLocalPart(store: writer.storeID, dedupeKey: "\(definition.name):run:\(run.id):step:\(index)"),
+                        messageId: FlowTriggers.messageIdLocalPart(
+                            store: writer.storeID, dedupeKey: "\(definition.name):run:\(run.id):step:\(index)"),
                         sendAt: writer.now, flowRun: run.id, step: Int64(index), variant: run.variant, topic: definition.topic),
                     now: writer.now, in: writer.sql)
             case .condition(let condition):
@@ -193,7 +196,9 @@ public enum FlowEngine {
     }
 
     static func addTag(_ tag: String, customer: Int64, writer: StoreWriter) async throws {
-        guard let row = try await writer.sql.raw("SELECT tags FROM customers WHERE id = \(bind: customer)").first() else { return }
+        guard let row = try await writer.sql.raw("SELECT tags FROM customers WHERE id = \(bind: customer)").first() else {
+            return
+        }
         var tags = (try row.json("tags", fallback: []).arrayValue ?? []).compactMap(\.stringValue)
         guard !tags.contains(tag) else { return }
         tags.append(tag)

@@ -18,7 +18,8 @@ public enum FlowJobs {
             }
             try await FlowEngine.prepare(run: run, store: store, database: database, services: services)
             try await database.write(store: store) { sql in
-                try await FlowEngine.resume(run: run, writer: StoreWriter(sql: sql, storeID: store, now: clock()), services: services)
+                try await FlowEngine.resume(
+                    run: run, writer: StoreWriter(sql: sql, storeID: store, now: clock()), services: services)
             }
         }
     }
@@ -40,7 +41,8 @@ public enum FlowJobs {
         let queue = JobQueue(database: database)
         for store in stores {
             try await queue.enqueue(
-                JobQueue.Enqueue(kind: scanKind, store: store, runAt: now, dedupeKey: "\(scanKind):\(store):\(slot)", maxAttempts: 3),
+                JobQueue.Enqueue(
+                    kind: scanKind, store: store, runAt: now, dedupeKey: "\(scanKind):\(store):\(slot)", maxAttempts: 3),
                 now: now)
         }
     }

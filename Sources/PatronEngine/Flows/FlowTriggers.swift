@@ -122,12 +122,13 @@ public final class FlowTriggerSession {
             if firstOnly {
                 guard let customer else { continue }
                 if isFirst == nil {
-                    isFirst = try await writer.sql.raw(
-                        """
-                        SELECT COUNT(*) AS n FROM orders WHERE store_id = \(bind: writer.storeID)
-                            AND customer_id = \(bind: customer) AND is_placeholder = 0
-                        """
-                    ).first()?.int("n") == 1
+                    isFirst =
+                        try await writer.sql.raw(
+                            """
+                            SELECT COUNT(*) AS n FROM orders WHERE store_id = \(bind: writer.storeID)
+                                AND customer_id = \(bind: customer) AND is_placeholder = 0
+                            """
+                        ).first()?.int("n") == 1
                 }
                 guard isFirst == true else { continue }
             }

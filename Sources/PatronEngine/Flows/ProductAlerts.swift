@@ -30,7 +30,8 @@ enum ProductAlerts {
             if let drop = drops.max(by: { ($0.from - $0.to) < ($1.from - $1.to) }) {
                 for flow in dropFlows {
                     try await FlowEngine.start(
-                        flow, customer: customer, triggerKey: "price-drop:\(customer):\(product.externalId):\(drop.variant):\(drop.to)",
+                        flow, customer: customer,
+                        triggerKey: "price-drop:\(customer):\(product.externalId):\(drop.variant):\(drop.to)",
                         context: [
                             "productExternalId": .string(product.externalId), "variantExternalId": .string(drop.variant),
                             "alert": "price_drop", "oldPrice": .int(drop.from), "newPrice": .int(drop.to),

@@ -26,7 +26,8 @@ struct ReorderIntervals {
             repeaters[pair.product, default: 0] += 1
             for (earlier, later) in zip(sorted, sorted.dropFirst()) { gaps[pair.product, default: []].append(later - earlier) }
         }
-        for (product, productGaps) in gaps where productGaps.count >= minimumGaps && (repeaters[product] ?? 0) >= minimumCustomers {
+        for (product, productGaps) in gaps where productGaps.count >= minimumGaps && (repeaters[product] ?? 0) >= minimumCustomers
+        {
             let sorted = productGaps.sorted()
             let middle = sorted.count / 2
             let median = sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2

@@ -66,7 +66,8 @@ public struct SendTimeAdvisor: Sendable {
 
     func customerZone(_ customer: Int64?, in sql: any SQLDatabase) async throws -> TimeZone {
         guard let customer,
-            let name = try await sql.raw("SELECT time_zone FROM customers WHERE id = \(bind: customer)").first()?.text("time_zone"),
+            let name = try await sql.raw("SELECT time_zone FROM customers WHERE id = \(bind: customer)").first()?.text(
+                "time_zone"),
             let zone = TimeZone(identifier: name)
         else { return TimeZone(identifier: "UTC")! }
         return zone

@@ -147,7 +147,8 @@ public struct DeliveryWorker: Sendable {
                 if stage == "RCPT TO" && [550, 551, 553].contains(response.code) {
                     try await outbox.database.write(store: message.store) { sql in
                         try await SuppressionList.add(
-                            channel: "email", address: email.to.address, reason: "bounce", source: "\(response.code) \(response.text)",
+                            channel: "email", address: email.to.address, reason: "bounce",
+                            source: "\(response.code) \(response.text)",
                             store: message.store, now: Timestamp.milliseconds(clock()), in: sql)
                     }
                 }

@@ -94,4 +94,3 @@ public struct Guardrails: Sendable {
         return quiet ? LocalTime.next(hour: Int(settings.quietEnd), after: now, in: zone) : nil
     }
 }
-

@@ -61,8 +61,9 @@ public struct MessageComposer: Sendable {
             guard let recipient = customer?["email"]?.stringValue ?? order?["email"]?.stringValue, !recipient.isEmpty else {
                 return .suppress("no_email_address")
             }
-            if applyGuardrails, let refusal = try await guardrails.refusal(
-                for: message, address: recipient, customer: customer, now: Timestamp.milliseconds(now), in: sql)
+            if applyGuardrails,
+                let refusal = try await guardrails.refusal(
+                    for: message, address: recipient, customer: customer, now: Timestamp.milliseconds(now), in: sql)
             {
                 return .suppress(refusal)
             }
@@ -151,7 +152,8 @@ extension MessageComposer {
                     return .suppress(refusal)
                 }
                 if message.purpose == "marketing",
-                    let resume = try await guardrails.quietHoursEnd(customer: customer, store: message.store, now: nowMilliseconds, in: sql)
+                    let resume = try await guardrails.quietHoursEnd(
+                        customer: customer, store: message.store, now: nowMilliseconds, in: sql)
                 {
                     return .later(resume, "quiet hours in the customer's time zone")
                 }
@@ -177,4 +179,3 @@ extension MessageComposer {
         }
     }
 }
-

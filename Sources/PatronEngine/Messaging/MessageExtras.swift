@@ -28,7 +28,8 @@ enum MessageExtras {
         }
         if template == "browse-abandonment" {
             extras["product"] = .compactObject([
-                "title": properties["name"] ?? properties["title"], "url": properties["url"]?.stringValue.flatMap(httpURL).map(JSONValue.string),
+                "title": properties["name"] ?? properties["title"],
+                "url": properties["url"]?.stringValue.flatMap(httpURL).map(JSONValue.string),
                 "imageUrl": properties["image_url"]?.stringValue.flatMap(httpURL).map(JSONValue.string),
                 "price": properties["price"]?.doubleValue.map { .string(major($0, currency)) },
             ])
@@ -46,7 +47,8 @@ enum MessageExtras {
         if template == "replenishment", let productId = context["productExternalId"]?.stringValue {
             extras["product"] = try await alertProduct(productId, variant: nil, context: [:], store: store, sql: sql)
             extras["replenishment"] = .compactObject([
-                "typicalDays": context["typicalDays"], "lastBought": context["lastBoughtAt"].flatMap {
+                "typicalDays": context["typicalDays"],
+                "lastBought": context["lastBoughtAt"].flatMap {
                     if case .int(let at) = $0 { .string(MessageScope.longDate(Timestamp.date(milliseconds: at))) } else { nil }
                 },
             ])
@@ -123,7 +125,8 @@ enum MessageExtras {
         }
         let newPrice = try row.optionalInt("price")
         return .compactObject([
-            "title": .string(try row.text("title") ?? "Your pick"), "variant": try row.text("variant_title").map(JSONValue.string),
+            "title": .string(try row.text("title") ?? "Your pick"),
+            "variant": try row.text("variant_title").map(JSONValue.string),
             "url": try row.text("url").flatMap(httpURL).map(JSONValue.string),
             "imageUrl": (try row.text("variant_image") ?? (try row.text("image_url"))).flatMap(httpURL).map(JSONValue.string),
             "price": price(context["newPrice"]) ?? price(JSONValue(newPrice)),

@@ -20,7 +20,9 @@ public enum MessageScope {
         if let url = sender.branding["url"]?.stringValue, url.hasPrefix("https://") || url.hasPrefix("http://") {
             store["url"] = .string(url)
         }
-        let firstName = customer?["firstName"]?.stringValue ?? order?["shippingAddress"]?["name"]?.stringValue?
+        let firstName =
+            customer?["firstName"]?.stringValue
+            ?? order?["shippingAddress"]?["name"]?.stringValue?
             .split(separator: " ").first.map(String.init)
         let customerScope: JSONValue = .compactObject([
             "firstName": firstName.map(JSONValue.string), "lastName": customer?["lastName"],
@@ -55,7 +57,8 @@ public enum MessageScope {
         let discount = money("discountTotal")
         let expected = expectedDelivery.flatMap(Timestamp.parse).map(longDate)
         return .compactObject([
-            "number": order["number"] ?? order["externalId"], "placedAt": order["placedAt"]?.stringValue
+            "number": order["number"] ?? order["externalId"],
+            "placedAt": order["placedAt"]?.stringValue
                 .flatMap(Timestamp.parse).map { .string(longDate($0)) },
             "items": .array(items), "hasItems": .bool(!items.isEmpty),
             "subtotal": .string(MoneyText.format(money("subtotal"), currency: currency)),
@@ -64,7 +67,8 @@ public enum MessageScope {
                     "amount": .string(MoneyText.format(discount, currency: currency)),
                     "codes": codes.isEmpty ? nil : .string(codes.joined(separator: ", ")),
                 ]) : nil,
-            "shipping": .string(money("shippingTotal") == 0 ? "Free" : MoneyText.format(money("shippingTotal"), currency: currency)),
+            "shipping": .string(
+                money("shippingTotal") == 0 ? "Free" : MoneyText.format(money("shippingTotal"), currency: currency)),
             "tax": money("taxTotal") > 0 ? .string(MoneyText.format(money("taxTotal"), currency: currency)) : nil,
             "total": .string(MoneyText.format(money("total"), currency: currency)), "currency": .string(currency.code),
             "shippingAddress": addressScope(order["shippingAddress"]), "expectedDelivery": expected.map(JSONValue.string),
@@ -83,7 +87,9 @@ public enum MessageScope {
     }
 
     static func shipmentScope(_ shipment: JSONValue, milestone: ShipmentMilestone) -> JSONValue {
-        let trackingURL = shipment["trackingUrl"]?.stringValue.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil }
+        let trackingURL = shipment["trackingUrl"]?.stringValue.flatMap {
+            $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil
+        }
         return .compactObject([
             "headline": .string(milestone.headline), "message": .string(milestone.message),
             "milestone": .string(milestone.rawValue), "carrier": shipment["carrier"],

@@ -24,7 +24,8 @@ public struct PreviewSample: Sendable {
                         """
                     ).first()
                 else { return nil }
-                let milestone = try row.text("status").flatMap(ShipmentStatus.init(rawValue:)).flatMap(ShipmentMilestone.init)
+                let milestone =
+                    try row.text("status").flatMap(ShipmentStatus.init(rawValue:)).flatMap(ShipmentMilestone.init)
                     ?? .shipped
                 return PreviewSample(
                     customer: try row.optionalInt("customer_id"),

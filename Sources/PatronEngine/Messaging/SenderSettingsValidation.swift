@@ -36,13 +36,17 @@ extension SenderSettings.Changes {
                 do {
                     _ = try DKIMSigner(domain: domain, selector: selector, privateKeyPEM: key)
                 } catch {
-                    errors.append(FieldError(field: dkimPrivateKey != nil ? "dkimPrivateKey" : "dkimSelector", message: "\(error)"))
+                    errors.append(
+                        FieldError(field: dkimPrivateKey != nil ? "dkimPrivateKey" : "dkimSelector", message: "\(error)"))
                 }
             }
         case (nil, nil):
             break
         default:
-            errors.append(FieldError(field: selector == nil ? "dkimSelector" : "dkimPrivateKey", message: "DKIM needs both a selector and a private key"))
+            errors.append(
+                FieldError(
+                    field: selector == nil ? "dkimSelector" : "dkimPrivateKey",
+                    message: "DKIM needs both a selector and a private key"))
         }
         if let smsURL, !smsURL.isEmpty {
             do { _ = try TwilioRelay(url: smsURL) } catch { errors.append(FieldError(field: "smsUrl", message: "\(error)")) }
@@ -59,7 +63,9 @@ extension SenderSettings.Changes {
                 errors.append(FieldError(field: "branding.color", message: "expected a colour like #1f6f5c"))
             } else if let logo = branding["logoUrl"], logo.stringValue?.hasPrefix("https://") != true {
                 errors.append(FieldError(field: "branding.logoUrl", message: "expected an https:// URL"))
-            } else if let url = branding["url"], url.stringValue.map({ $0.hasPrefix("https://") || $0.hasPrefix("http://") }) != true {
+            } else if let url = branding["url"],
+                url.stringValue.map({ $0.hasPrefix("https://") || $0.hasPrefix("http://") }) != true
+            {
                 errors.append(FieldError(field: "branding.url", message: "expected the shop's http(s) address"))
             }
         }

@@ -158,7 +158,8 @@ struct APIController: Sendable {
         let (bytes, body) = try await writes.jsonBody(request)
         let batch = try BatchBody(body, read: parse)
         return try await writes.commit(request, store: store, bodyBytes: bytes) { writer in
-            batch.render(try await Ingestor.applyEach(batch.operations, source: .api, writer: writer, flows: writes.ingestor.flows))
+            batch.render(
+                try await Ingestor.applyEach(batch.operations, source: .api, writer: writer, flows: writes.ingestor.flows))
         }
     }
 

@@ -130,8 +130,11 @@ struct LinksController: Sendable {
         let choices = Dictionary(uniqueKeysWithValues: LinkPages.topics.map { ($0.0, form["topic_\($0.0)"] != nil) })
         try await ingestor.transact(store: link.store) { writer in
             try await writer.recordConsents(
-                [ConsentInput(channel: .email, state: wantsEmail ? .subscribed : .unsubscribed, source: "preference centre",
-                    recordedAt: clock())],
+                [
+                    ConsentInput(
+                        channel: .email, state: wantsEmail ? .subscribed : .unsubscribed, source: "preference centre",
+                        recordedAt: clock())
+                ],
                 customerId: link.customer)
             try await writer.setTopicPreferences(choices, channel: "email", customerId: link.customer)
             try await writer.recordEngagement(

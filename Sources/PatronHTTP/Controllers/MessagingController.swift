@@ -176,7 +176,9 @@ struct MessagingController: Sendable {
     private func preview(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
         let name = context.parameters.get("name") ?? ""
-        guard let templates else { throw Problem(status: .serviceUnavailable, title: "No templates", detail: "templates failed to load") }
+        guard let templates else {
+            throw Problem(status: .serviceUnavailable, title: "No templates", detail: "templates failed to load")
+        }
         let stored = try await database.read { try await FlowRepository(sql: $0, storeID: store).find(name) }
         guard
             let flow = stored.flatMap({ try? FlowDefinition.parse($0.definition, templates: [], validatingTemplates: false) })
@@ -189,13 +191,16 @@ struct MessagingController: Sendable {
         let stepIndex = try optionalInteger(request, "step")
         guard let send = stepIndex.map({ wanted in sends.first { $0.0 == Int(wanted) } }) ?? sends.first else {
             throw Problem.validation(
-                ValidationFailure(field: "step", message: "expected the index of a send step: \(sends.map { String($0.0) }.joined(separator: ", "))"))
+                ValidationFailure(
+                    field: "step",
+                    message: "expected the index of a send step: \(sends.map { String($0.0) }.joined(separator: ", "))"))
         }
         let customer = try optionalInteger(request, "customer")
         guard let sample = try await PreviewSample.find(flow: flow, store: store, customer: customer, in: database) else {
             throw Problem.notFound(
                 customer.map { "customer \($0) has nothing to preview this flow with" }
-                    ?? "this store has no \(flow.trigger.type == "shipment_milestone" ? "shipment" : "order") to preview with yet")
+                    ?? "this store has no \(flow.trigger.type == "shipment_milestone" ? "shipment" : "order") to preview with yet"
+            )
         }
         let message = OutboxMessage(
             id: 0, store: store, customer: sample.customer, flow: flow.name, template: send.2, channel: send.1,
@@ -247,7 +252,8 @@ struct MessagingController: Sendable {
             "whatsappFrom",
         ]
         for key in object.keys where !known.contains(key) {
-            errors.append(FieldError(field: key, message: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
+            errors.append(
+                FieldError(field: key, message: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
         }
         changes.fromEmail = text("fromEmail")
         changes.fromName = text("fromName")
@@ -305,11 +311,13 @@ struct MessagingController: Sendable {
                 errors.append(
                     FieldError(
                         field: key,
-                        message: "unknown setting; expected one of \(MessagingSettings.ranges.keys.sorted().joined(separator: ", "))"))
+                        message:
+                            "unknown setting; expected one of \(MessagingSettings.ranges.keys.sorted().joined(separator: ", "))"))
                 continue
             }
             guard case .int(let number) = value, range.contains(number) else {
-                errors.append(FieldError(field: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)"))
+                errors.append(
+                    FieldError(field: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)"))
                 continue
             }
             changes[key] = .int(number)
@@ -334,11 +342,14 @@ struct MessagingController: Sendable {
         if let selector = settings.dkimSelector, let key = settings.dkimPrivateKey, let from = settings.fromEmail,
             let signer = try? DKIMSigner(domain: Mailbox(address: from).domain, selector: selector, privateKeyPEM: key)
         {
-            dnsRecord = ["name": .string("\(selector)._domainkey.\(signer.domain)"), "type": "TXT", "value": .string(signer.dnsRecord)]
+            dnsRecord = [
+                "name": .string("\(selector)._domainkey.\(signer.domain)"), "type": "TXT", "value": .string(signer.dnsRecord),
+            ]
         }
         return [
             "fromEmail": JSONValue(settings.fromEmail), "fromName": JSONValue(settings.fromName),
-            "replyTo": JSONValue(settings.replyTo), "smtpUrl": JSONValue(settings.smtpURL.flatMap { try? SMTPRelay(url: $0).description }),
+            "replyTo": JSONValue(settings.replyTo),
+            "smtpUrl": JSONValue(settings.smtpURL.flatMap { try? SMTPRelay(url: $0).description }),
             "dkimSelector": JSONValue(settings.dkimSelector), "dkimConfigured": .bool(settings.dkimPrivateKey != nil),
             "dkimDnsRecord": dnsRecord, "branding": settings.branding,
             "smsUrl": JSONValue(settings.smsURL.flatMap { try? TwilioRelay(url: $0).description }),

@@ -81,7 +81,8 @@ struct DeliveryWorkerService: Service {
             let worker = DeliveryWorker(
                 database: database, templates: templates,
                 links: MessageLinks(signer: LinkSigner(secret: key), baseURL: configuration.publicURL),
-                defaultRelay: configuration.smtpRelay, defaultTextProvider: configuration.textProvider, pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+                defaultRelay: configuration.smtpRelay, defaultTextProvider: configuration.textProvider,
+                pollInterval: .milliseconds(configuration.workerPollMilliseconds),
                 leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
             await worker.run()
         }

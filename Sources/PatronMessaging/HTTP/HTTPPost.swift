@@ -25,7 +25,8 @@ public enum HTTPPost {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls, let tlsHost {
                         let serverName = tlsHost.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : tlsHost
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(ReplyCollector(reply: reply, limit: maxResponseBytes))

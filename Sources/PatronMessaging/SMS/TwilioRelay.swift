@@ -34,7 +34,9 @@ public struct TwilioRelay: Sendable, Equatable, CustomStringConvertible {
         guard let sid = url.user?.removingPercentEncoding, !sid.isEmpty, let token = url.password?.removingPercentEncoding,
             !token.isEmpty
         else { throw InvalidURL(reason: "the account SID and auth token go before the host: https://SID:TOKEN@host") }
-        guard sid.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw InvalidURL(reason: "the account SID must be alphanumeric") }
+        guard sid.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            throw InvalidURL(reason: "the account SID must be alphanumeric")
+        }
         self.scheme = scheme
         self.host = host
         self.port = url.port ?? (scheme == "https" ? 443 : 80)

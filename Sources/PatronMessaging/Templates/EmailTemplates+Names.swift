@@ -15,4 +15,3 @@ extension EmailTemplates {
         messageTemplateNames.union(textTemplateNames.map { "\($0).sms" })
     }
 }
-

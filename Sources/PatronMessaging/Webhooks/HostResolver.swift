@@ -30,9 +30,13 @@ enum HostResolver {
         var cursor = result
         while let info = cursor?.pointee {
             if info.ai_family == AF_INET, let raw = info.ai_addr {
-                raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { addresses.append(SocketAddress($0.pointee, host: host)) }
+                raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    addresses.append(SocketAddress($0.pointee, host: host))
+                }
             } else if info.ai_family == AF_INET6, let raw = info.ai_addr {
-                raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { addresses.append(SocketAddress($0.pointee, host: host)) }
+                raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    addresses.append(SocketAddress($0.pointee, host: host))
+                }
             }
             cursor = info.ai_next
         }

@@ -59,7 +59,9 @@ public struct WebhookSender: Sendable {
         headers.add(name: "Content-Length", value: String(body.count))
         headers.add(name: "User-Agent", value: "Patron-Webhooks/1")
         headers.add(name: "Connection", value: "close")
-        for header in signer.headers(id: id, timestamp: timestamp, body: body) { headers.add(name: header.name, value: header.value) }
+        for header in signer.headers(id: id, timestamp: timestamp, body: body) {
+            headers.add(name: header.name, value: header.value)
+        }
         do {
             let reply = try await HTTPPost.send(
                 to: address, tlsHost: scheme == "https" ? host : nil, path: path, headers: headers, body: body,
@@ -94,7 +96,8 @@ public struct WebhookSender: Sendable {
 
     static func resolve(host: String, port: Int) async throws -> [SocketAddress] {
         if let literal = OutboundAddressPolicy.parseAddress(host) {
-            let text = literal.count == 4 ? literal.map(String.init).joined(separator: ".") : host.trimmingCharacters(in: ["[", "]"])
+            let text =
+                literal.count == 4 ? literal.map(String.init).joined(separator: ".") : host.trimmingCharacters(in: ["[", "]"])
             return [try SocketAddress(ipAddress: text, port: port)]
         }
         return try await withCheckedThrowingContinuation { continuation in
@@ -119,4 +122,3 @@ public struct WebhookSender: Sendable {
         }
     }
 }
-

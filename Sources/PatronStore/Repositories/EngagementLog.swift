@@ -10,8 +10,9 @@ extension StoreWriter {
     public func recordEngagement(type: String, customerId: Int64, dedupeKey: String, properties: JSONValue) async throws
         -> Bool
     {
-        guard try await sql.raw("SELECT id FROM customers WHERE id = \(bind: customerId) AND store_id = \(bind: storeID)").first()
-            != nil
+        guard
+            try await sql.raw("SELECT id FROM customers WHERE id = \(bind: customerId) AND store_id = \(bind: storeID)").first()
+                != nil
         else { return false }
         return try await sql.raw(
             """

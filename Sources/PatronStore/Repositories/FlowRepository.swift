@@ -60,9 +60,10 @@ public struct FlowRepository: Sendable {
     /// Saves `definition` as the flow's next version (creating the flow, off, if new); returns the version.
     @discardableResult
     public func save(_ name: String, definition: JSONValue, enabled: Bool? = nil, now: Int64) async throws -> Int64 {
-        let latest = try await sql.raw(
-            "SELECT MAX(version) AS v FROM flow_versions WHERE store_id = \(bind: storeID) AND name = \(bind: name)"
-        ).first()?.optionalInt("v") ?? 0
+        let latest =
+            try await sql.raw(
+                "SELECT MAX(version) AS v FROM flow_versions WHERE store_id = \(bind: storeID) AND name = \(bind: name)"
+            ).first()?.optionalInt("v") ?? 0
         let version = latest + 1
         try await sql.raw(
             """

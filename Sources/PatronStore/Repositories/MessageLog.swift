@@ -70,7 +70,8 @@ public struct MessageLog: Sendable {
     static func document(_ row: any SQLRow) throws -> JSONValue {
         [
             "id": .int(try row.int("id")), "customerId": try row.intValue("customer_id"), "flow": try row.textValue("flow"),
-            "flowRunId": try row.intValue("flow_run_id"), "step": try row.intValue("step"), "variant": try row.textValue("variant"),
+            "flowRunId": try row.intValue("flow_run_id"), "step": try row.intValue("step"),
+            "variant": try row.textValue("variant"),
             "topic": try row.textValue("topic"), "campaignId": try row.intValue("campaign_id"),
             "template": try row.textValue("template"), "channel": try row.textValue("channel"),
             "purpose": try row.textValue("purpose"), "context": try row.json("context", fallback: [:]),

@@ -130,7 +130,8 @@ public struct MessageOutbox: Sendable {
                     id: try row.int("id"), store: try row.int("store_id"), customer: try row.optionalInt("customer_id"),
                     flow: try row.text("flow"), template: try row.requiredText("template"),
                     channel: try row.requiredText("channel"), purpose: try row.requiredText("purpose"),
-                    topic: try row.text("topic"), context: try row.json("context", fallback: [:]), messageId: try row.requiredText("message_id"),
+                    topic: try row.text("topic"), context: try row.json("context", fallback: [:]),
+                    messageId: try row.requiredText("message_id"),
                     status: try row.requiredText("status"), attempts: try row.int("attempts"), leaseOwner: owner)
             }.sorted { $0.id < $1.id }
         }

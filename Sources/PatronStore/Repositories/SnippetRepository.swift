@@ -48,7 +48,9 @@ public struct SnippetRepository: Sendable {
             """
         ).all().map(Self.snippet)
         let order = products.map { "product:\($0)" } + categories.map { "category:\($0)" }
-        return rows.sorted { (order.firstIndex(of: "\($0.scope):\($0.key)") ?? .max) < (order.firstIndex(of: "\($1.scope):\($1.key)") ?? .max) }
+        return rows.sorted {
+            (order.firstIndex(of: "\($0.scope):\($0.key)") ?? .max) < (order.firstIndex(of: "\($1.scope):\($1.key)") ?? .max)
+        }
     }
 
     public func save(scope: String, key: String, title: String, body: String, now: Int64) async throws -> Snippet {
