@@ -116,7 +116,8 @@ public struct WebhookSender: Sendable {
         case .v4(let v4):
             return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
         case .v6(let v6):
-            return withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            // sockaddr_in6: family (2), port (2), flow info (4), then the 16-byte address.
+            return withUnsafeBytes(of: v6.address) { Array($0[8..<24]) }
         default:
             return nil
         }
