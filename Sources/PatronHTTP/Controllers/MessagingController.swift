@@ -111,7 +111,10 @@ struct MessagingController: Sendable {
         routes.put("snippets/:scope/:key") { request, context in try await saveSnippet(request, context) }
         routes.delete("snippets/:scope/:key") { _, context in
             let store = try context.requireStore()
-            let (scope, key) = (context.parameters.get("scope") ?? "", context.parameters.get("key") ?? "")
+            let scope = context.parameters.get("scope") ?? ""
+            guard let key = (context.parameters.get("key") ?? "").removingPercentEncoding, !key.utf8.contains(0),
+                key.utf8.count <= 800
+            else { throw Problem.notFound("no such snippet") }
             let deleted = try await database.write(store: store) {
                 try await SnippetRepository(sql: $0, storeID: store).delete(scope: scope, key: key)
             }
@@ -288,7 +291,9 @@ struct MessagingController: Sendable {
         if !SnippetRepository.scopes.contains(scope) {
             reader.fail("scope", "expected product or category in the path")
         }
-        if key.isEmpty || key.count > 200 || key.utf8.contains(0) { reader.fail("key", "expected 1 to 200 characters") }
+        if key.isEmpty || key.count > 200 || key.utf8.count > 800 || key.utf8.contains(0) {
+            reader.fail("key", "expected 1 to 200 characters (at most 800 bytes), without NUL")
+        }
         try reader.finish()
         guard let title, let text else { throw Problem.notFound("unreachable") }
         let now = Timestamp.milliseconds(clock())
