@@ -68,14 +68,18 @@ struct DeliveryBench: AsyncParsableCommand {
             server.waitUntilExit()
         }
         try waitForReady()
-        let sentAt = try sendWebhooks(storeId: credentials.id, secret: credentials.webhookSecret)
+        let (sentAt, failures) = try sendWebhooks(storeId: credentials.id, secret: credentials.webhookSecret)
+        guard !sentAt.isEmpty else {
+            throw UserError("no order webhook was accepted in the latency run: \(failures.first ?? "no answer")")
+        }
         guard try await waitUntilSent(messages + sentAt.count, location: location, store: credentials.id, timeout: 120) else {
             throw UserError("the latency run's emails were not all delivered within 120 s")
         }
         let accepted = try await acceptanceTimes(location: location, store: credentials.id)
+        if !failures.isEmpty { print("\(failures.count) distinct webhook failures, e.g. \(failures[0])") }
         var latencies: [Double] = []
         for (externalId, sent) in sentAt {
-            if let done = accepted["order-thank-you:order:\(externalId)"] { latencies.append((done - sent) * 1_000) }
+            if let done = accepted["order:\(externalId)"] { latencies.append((done - sent) * 1_000) }
         }
         latencies.sort()
         func percentile(_ p: Double) -> Double {
@@ -148,10 +152,11 @@ struct DeliveryBench: AsyncParsableCommand {
     }
 
     /// Sends `orders/create` webhooks on a fixed schedule; returns when each was sent, by order id.
-    func sendWebhooks(storeId: Int64, secret: String) throws -> [String: Double] {
+    func sendWebhooks(storeId: Int64, secret: String) throws -> (sentAt: [String: Double], failures: [String]) {
         let total = rate * seconds
         let interval = 1.0 / Double(rate)
         let sentAt = LockedTimes()
+        let failures = LockedTimes()
         let counter = LockedCounter()
         let key = SymmetricKey(data: Data(secret.utf8))
         let begin = Date().timeIntervalSince1970 + 0.2
@@ -177,14 +182,20 @@ struct DeliveryBench: AsyncParsableCommand {
                     ("X-Shopify-Shop-Domain", "bench.myshopify.com"),
                 ]
                 let sent = Date().timeIntervalSince1970
-                if let (status, _) = try? connection.send(
-                    method: "POST", path: "/webhooks/shopify/\(storeId)", headers: headers, body: body), status == 200
-                {
-                    sentAt.set(String(id), sent)
+                do {
+                    let (status, answer) = try connection.send(
+                        method: "POST", path: "/webhooks/shopify/\(storeId)", headers: headers, body: body)
+                    if status == 200 {
+                        sentAt.set(String(id), sent)
+                    } else {
+                        failures.set("HTTP \(status): \(String(decoding: answer.prefix(300), as: UTF8.self))", sent)
+                    }
+                } catch {
+                    failures.set("\(error)", sent)
                 }
             }
         }
-        return sentAt.values
+        return (sentAt.values, Array(failures.values.keys))
     }
 
     func waitUntilSent(_ count: Int, location: String, store: Int64, timeout: Double) async throws -> Bool {
@@ -202,7 +213,7 @@ struct DeliveryBench: AsyncParsableCommand {
         }
     }
 
-    /// When the relay's acceptance was recorded, in seconds, by dedupe key.
+    /// When the relay's acceptance was recorded, in seconds, by the flow run's trigger key (`order:ID`).
     func acceptanceTimes(location: String, store: Int64) async throws -> [String: Double] {
         let database = try await Database.open(location)
         defer { Task { await database.engine.close() } }
@@ -210,9 +221,12 @@ struct DeliveryBench: AsyncParsableCommand {
             try await database.read { sql in
                 var times: [String: Double] = [:]
                 for row in try await sql.raw(
-                    "SELECT dedupe_key, sent_at FROM messages WHERE store_id = \(bind: store) AND status = 'sent'"
+                    """
+                    SELECT r.trigger_key, m.sent_at FROM messages m JOIN flow_runs r ON r.id = m.flow_run_id
+                    WHERE m.store_id = \(bind: store) AND m.status = 'sent'
+                    """
                 ).all() {
-                    times[try row.requiredText("dedupe_key")] = Double(try row.int("sent_at")) / 1_000
+                    times[try row.requiredText("trigger_key")] = Double(try row.int("sent_at")) / 1_000
                 }
                 return times
             }
