@@ -94,8 +94,10 @@ public struct MessageComposer: Sendable {
                     rendered.html, keep: links.baseURL, track: signed.click, pixel: signed.openPixel)
             }
             let from = Mailbox(address: fromEmail, name: sender.fromName ?? sender.storeName)
+            // Shopper-supplied names go into a header: line breaks and other white space runs become one space,
+            // so a name can neither add a header nor stop the message.
             let name = [customer?["firstName"]?.stringValue, customer?["lastName"]?.stringValue].compactMap { $0 }
-                .joined(separator: " ")
+                .joined(separator: " ").split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
             let email = EmailMessage(
                 from: from, to: Mailbox(address: recipient, name: name.isEmpty ? nil : name), subject: rendered.subject,
                 text: rendered.text, html: rendered.html, messageId: "\(message.messageId)@\(from.domain)", date: now,
