@@ -78,14 +78,14 @@ def make_store(database):
 
 @pytest.fixture
 def server_factory(work_dir):
-    """Starts extra servers: server_factory(database=None) -> PatronServer (migrated, ready)."""
+    """Starts extra servers: server_factory(database=None, env=None, args=()) -> PatronServer (migrated, ready)."""
     mine: list[PatronServer] = []
 
-    def start(database: str | None = None, name: str = "extra") -> PatronServer:
+    def start(database: str | None = None, name: str = "extra", env: dict | None = None, args: tuple = ()) -> PatronServer:
         if database is None:
             database = new_database(work_dir)
             migrate(database)
-        instance = PatronServer(database, name=name)
+        instance = PatronServer(database, name=name, env=env, args=args)
         mine.append(instance)
         return instance.start()
 

@@ -138,9 +138,11 @@ STARTED: list = []  # every server started in this session, newest last (for cle
 class PatronServer:
     """One `patron serve` process on a given database."""
 
-    def __init__(self, database: str, name: str = "server"):
+    def __init__(self, database: str, name: str = "server", *, env: Optional[dict] = None, args: tuple = ()):
         self.database = database
         self.name = name
+        self.env = dict(env or {})  # extra environment for the process (PATRON_SMTP_URL, ...)
+        self.args = tuple(args)  # extra arguments after `serve` (--workers 0, --smtp-url URL, ...)
         self.port: Optional[int] = None
         self.process: Optional[subprocess.Popen] = None
         self.log_path = log_dir() / f"{name}-{uuid.uuid4().hex[:8]}.log"
@@ -161,8 +163,8 @@ class PatronServer:
         self._log_file.write(f"--- start on port {self.port} at {time.strftime('%H:%M:%S')}\n".encode())
         self._log_file.flush()
         self.process = subprocess.Popen(
-            [patron_bin(), "serve", "--port", str(self.port), "--database", self.database],
-            stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env(),
+            [patron_bin(), "serve", "--port", str(self.port), "--database", self.database, *self.args],
+            stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**child_env(), **self.env},
         )
         if self not in STARTED:
             STARTED.append(self)
@@ -184,6 +186,70 @@ class PatronServer:
                 last = type(error).__name__
             time.sleep(0.1)
         raise RuntimeError(f"patron serve not ready after {timeout:.0f}s ({last})\n{self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing."""
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self._close_log()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file:
+            self._log_file.close()
+            self._log_file = None
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return f"--- last {lines} lines of {self.log_path}:\n" + "\n".join(text[-lines:])
+
+
+class PatronWorker:
+    """One `patron worker` process (job and delivery workers, no HTTP) on a given database."""
+
+    def __init__(self, database: str, name: str = "worker", *, workers: int = 2, env: Optional[dict] = None,
+                 args: tuple = ()):
+        self.database = database
+        self.name = name
+        self.workers = workers
+        self.env = dict(env or {})
+        self.args = tuple(args)
+        self.process: Optional[subprocess.Popen] = None
+        self.log_path = log_dir() / f"{name}-{uuid.uuid4().hex[:8]}.log"
+        self._log_file = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> "PatronWorker":
+        self._log_file = open(self.log_path, "ab")
+        self._log_file.write(f"--- start at {time.strftime('%H:%M:%S')}\n".encode())
+        self._log_file.flush()
+        self.process = subprocess.Popen(
+            [patron_bin(), "worker", "--database", self.database, "--workers", str(self.workers), *self.args],
+            stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**child_env(), **self.env},
+        )
+        if self not in STARTED:
+            STARTED.append(self)
+        return self
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing."""

@@ -16,21 +16,37 @@ enum OrderAttribution {
         else { return }
         let placedAt = try order.int("placed_at")
         let settings = try await MessagingSettings.load(store: writer.storeID, in: writer.sql)
-        // The latest click of either channel within its window wins; an open counts only without a click.
-        var best: (message: Int64, touch: String, at: Int64)?
-        for (type, days) in [("Email Clicked", settings.emailClickDays), ("SMS Clicked", settings.smsClickDays)] where days > 0 {
-            if let click = try await latest(type, customer: customer, placedAt: placedAt, days: days, writer: writer),
-                click.at > (best?.at ?? .min)
-            {
-                best = (click.message, "click", click.at)
+        let windows: [String: Int64] = [
+            "Email Clicked": settings.emailClickDays, "SMS Clicked": settings.smsClickDays, "Email Opened": settings.emailOpenDays,
+        ]
+        let longest = windows.values.max() ?? 0
+        guard longest > 0 else { return }
+        // One query for every touch in the longest window; the latest click within its channel's window
+        // wins, and an open counts only when there is no click.
+        var click: (message: Int64, at: Int64)?
+        var open: (message: Int64, at: Int64)?
+        for row in try await writer.sql.raw(
+            """
+            SELECT type, properties, occurred_at FROM events
+            WHERE store_id = \(bind: writer.storeID) AND customer_id = \(bind: customer)
+                AND type IN ('Email Clicked', 'SMS Clicked', 'Email Opened')
+                AND occurred_at <= \(bind: placedAt) AND occurred_at >= \(bind: placedAt - longest * 86_400_000)
+            ORDER BY occurred_at DESC, id DESC LIMIT 200
+            """
+        ).all() {
+            let type = try row.requiredText("type")
+            let at = try row.int("occurred_at")
+            guard at >= placedAt - (windows[type] ?? 0) * 86_400_000,
+                case .int(let message) = try row.json("properties", fallback: [:])["messageId"] ?? .null
+            else { continue }
+            if type == "Email Opened" {
+                if open == nil { open = (message, at) }
+            } else if click == nil {
+                click = (message, at)
             }
         }
-        if best == nil, settings.emailOpenDays > 0,
-            let open = try await latest(
-                "Email Opened", customer: customer, placedAt: placedAt, days: settings.emailOpenDays, writer: writer)
-        {
-            best = (open.message, "open", open.at)
-        }
+        let best: (message: Int64, touch: String, at: Int64)? =
+            click.map { ($0.message, "click", $0.at) } ?? open.map { ($0.message, "open", $0.at) }
         guard let best,
             let origin = try await writer.sql.raw(
                 "SELECT flow, campaign_id, variant FROM messages WHERE id = \(bind: best.message) AND store_id = \(bind: writer.storeID)"
@@ -48,23 +64,5 @@ enum OrderAttribution {
             ON CONFLICT (store_id, order_id) DO NOTHING
             """
         ).run()
-    }
-
-    /// The customer's latest event of `type` within `days` before the order, with the message it names.
-    static func latest(_ type: String, customer: Int64, placedAt: Int64, days: Int64, writer: StoreWriter) async throws
-        -> (message: Int64, at: Int64)?
-    {
-        guard
-            let event = try await writer.sql.raw(
-                """
-                SELECT properties, occurred_at FROM events
-                WHERE store_id = \(bind: writer.storeID) AND customer_id = \(bind: customer) AND type = \(bind: type)
-                    AND occurred_at <= \(bind: placedAt) AND occurred_at >= \(bind: placedAt - days * 86_400_000)
-                ORDER BY occurred_at DESC, id DESC LIMIT 1
-                """
-            ).first(),
-            case .int(let message) = try event.json("properties", fallback: [:])["messageId"] ?? .null
-        else { return nil }
-        return (message, try event.int("occurred_at"))
     }
 }

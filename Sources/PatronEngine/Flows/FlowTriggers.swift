@@ -19,6 +19,7 @@ public final class FlowTriggerSession {
     let source: DataSource
     let services: FlowServices
     private var loaded: [LoadedFlow]?
+    private var storeHasMessages: Bool?
     /// Variant prices and stock of a product just before its upsert, by variant external id.
     private var variantsBefore: [String: (price: Int64?, stock: Int64?)] = [:]
 
@@ -39,6 +40,16 @@ public final class FlowTriggerSession {
         }
         loaded = flows
         return flows
+    }
+
+    /// Attribution needs messages; a store that never sent one skips it (asked once per transaction).
+    func hasMessages() async throws -> Bool {
+        if let storeHasMessages { return storeHasMessages }
+        let found = try await writer.sql.raw(
+            "SELECT id FROM messages WHERE store_id = \(bind: writer.storeID) LIMIT 1"
+        ).first() != nil
+        storeHasMessages = found
+        return found
     }
 
     /// Remembers what a write is about to change, where a trigger compares before and after.
@@ -64,7 +75,7 @@ public final class FlowTriggerSession {
             guard result.outcome == .created, input.cancelledAt == nil,
                 Timestamp.milliseconds(input.placedAt) >= writer.now - Self.freshnessMilliseconds
             else { return }
-            try await OrderAttribution.attribute(orderId: result.id, writer: writer)
+            if try await hasMessages() { try await OrderAttribution.attribute(orderId: result.id, writer: writer) }
             try await orderPlaced(orderId: result.id, externalId: input.externalId)
         case .shipment:
             guard result.outcome != .duplicate else { return }

@@ -115,7 +115,7 @@ public struct DeliveryWorker: Sendable {
             }
             guard try await outbox.markSending(message, recipient: to, subject: nil, now: Timestamp.milliseconds(clock()))
             else { return }
-            try await sendText(to: to, from: from, body: body, message: message.with(status: "sending"), provider: provider)
+            try await sendText(to: to, from: from, body: body, message: message.markedSending(), provider: provider)
         case .ready(let email, let relayURL, let signer):
             let relay: SMTPRelay
             do {
@@ -137,7 +137,7 @@ public struct DeliveryWorker: Sendable {
     }
 
     func send(_ email: EmailMessage, message: OutboxMessage, relay: SMTPRelay, signer: DKIMSigner?) async throws {
-        let sending = message.with(status: "sending")
+        let sending = message.markedSending()
         do {
             let reply = try await mailers.mailer(for: relay).send(email, signer: signer)
             _ = try await outbox.markSent(sending, response: "\(reply.code) \(reply.text)", now: Timestamp.milliseconds(clock()))
@@ -224,9 +224,11 @@ public struct DeliveryWorker: Sendable {
 }
 
 extension OutboxMessage {
-    func with(status: String) -> OutboxMessage {
+    /// The message as `markSending` left it in the database: sending, one more attempt used.
+    func markedSending() -> OutboxMessage {
         var copy = self
-        copy.status = status
+        copy.status = "sending"
+        copy.attempts += 1
         return copy
     }
 }

@@ -121,6 +121,14 @@ struct MessagingController: Sendable {
             guard deleted else { throw Problem.notFound("no \(scope.prefix(20)) snippet \(key.prefix(100))") }
             return Response.json(["scope": .string(scope), "key": .string(key), "deleted": true])
         }
+        routes.get("settings/webhooks") { _, context in
+            let store = try context.requireStore()
+            let secret = try await StoreRepository.outboundWebhookSecret(
+                store: store, in: database, generate: StandardWebhookSigner.generateSecret)
+            return Response.json([
+                "signingSecret": JSONValue(secret), "scheme": "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)",
+            ])
+        }
         routes.get("settings/messaging") { _, context in
             let store = try context.requireStore()
             return Response.json(try await database.read { try await MessagingSettings.load(store: store, in: $0) }.json)

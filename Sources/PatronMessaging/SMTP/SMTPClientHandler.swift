@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// A command (or the message content after DATA) and the promise of the reply to it.
@@ -15,9 +16,11 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private var waiting: CircularBuffer<EventLoopPromise<SMTPResponse>>
+    let closeReason: CloseReason
 
-    init(greeting: EventLoopPromise<SMTPResponse>) {
+    init(greeting: EventLoopPromise<SMTPResponse>, closeReason: CloseReason) {
         waiting = [greeting]
+        self.closeReason = closeReason
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -36,6 +39,7 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closeReason.record(error)
         failAll(error)
         context.close(promise: nil)
     }
@@ -48,4 +52,17 @@ final class SMTPClientHandler: ChannelDuplexHandler {
     private func failAll(_ error: any Error) {
         while let promise = waiting.popFirst() { promise.fail(error) }
     }
+}
+
+/// The error that closed a connection (a failed TLS handshake, say), so a command written afterwards
+/// reports it instead of "I/O on closed channel".
+final class CloseReason: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: (any Error)?
+
+    func record(_ error: any Error) {
+        lock.withLock { if self.error == nil { self.error = error } }
+    }
+
+    var recorded: (any Error)? { lock.withLock { error } }
 }

@@ -13,10 +13,13 @@ public final class SMTPConnection: Sendable {
     public let extensions: [String: [String]]
     public let isTLS: Bool
     let replyTimeout: TimeAmount
+    let closeReason: CloseReason
 
     private init(
-        channel: any Channel, relay: SMTPRelay, extensions: [String: [String]], isTLS: Bool, replyTimeout: TimeAmount
+        channel: any Channel, relay: SMTPRelay, extensions: [String: [String]], isTLS: Bool, replyTimeout: TimeAmount,
+        closeReason: CloseReason
     ) {
+        self.closeReason = closeReason
         self.channel = channel
         self.relay = relay
         self.extensions = extensions
@@ -35,6 +38,7 @@ public final class SMTPConnection: Sendable {
         let greeting = group.any().makePromise(of: SMTPResponse.self)
         let implicitContext = relay.implicitTLS ? tls : nil
         let host = relay.host
+        let closeReason = CloseReason()
         let channel = try await ClientBootstrap(group: greeting.futureResult.eventLoop)
             .connectTimeout(.seconds(15))
             .channelInitializer { channel in
@@ -44,7 +48,7 @@ public final class SMTPConnection: Sendable {
                             try NIOSSLClientHandler(context: implicitContext, serverHostname: serverName(host)))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPResponseDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(SMTPClientHandler(greeting: greeting))
+                    try channel.pipeline.syncOperations.addHandler(SMTPClientHandler(greeting: greeting, closeReason: closeReason))
                 }
             }
             .connect(host: relay.host, port: relay.port).get()
@@ -57,7 +61,8 @@ public final class SMTPConnection: Sendable {
             timeout.cancel()
             guard hello.code == 220 else { throw SMTPError.rejected(stage: "greeting", response: hello) }
             var connection = SMTPConnection(
-                channel: channel, relay: relay, extensions: [:], isTLS: relay.implicitTLS, replyTimeout: replyTimeout)
+                channel: channel, relay: relay, extensions: [:], isTLS: relay.implicitTLS, replyTimeout: replyTimeout,
+                closeReason: closeReason)
             connection = try await connection.hello()
             if !connection.isTLS && relay.startTLS != .off {
                 if connection.extensions["STARTTLS"] != nil, let tls {
@@ -67,7 +72,8 @@ public final class SMTPConnection: Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: serverName(host)), position: .first)
                     }.get()
                     connection = SMTPConnection(
-                        channel: channel, relay: relay, extensions: [:], isTLS: true, replyTimeout: replyTimeout)
+                        channel: channel, relay: relay, extensions: [:], isTLS: true, replyTimeout: replyTimeout,
+                        closeReason: closeReason)
                     connection = try await connection.hello()
                 } else if relay.startTLS == .required {
                     throw SMTPError.tlsRequired
@@ -115,7 +121,8 @@ public final class SMTPConnection: Sendable {
             extensions[keyword] = words.dropFirst().map { $0.uppercased() }
         }
         return SMTPConnection(
-            channel: channel, relay: relay, extensions: extensions, isTLS: isTLS, replyTimeout: replyTimeout)
+            channel: channel, relay: relay, extensions: extensions, isTLS: isTLS, replyTimeout: replyTimeout,
+            closeReason: closeReason)
     }
 
     private func authenticate() async throws {
@@ -148,7 +155,11 @@ public final class SMTPConnection: Sendable {
             channel.close(promise: nil)
         }
         defer { timeout.cancel() }
-        channel.writeAndFlush(SMTPRequest(bytes: ByteBuffer(string: text), reply: reply), promise: nil)
+        // A write to a connection that already closed (a failed TLS handshake) fails the reply at once.
+        let closeReason = self.closeReason
+        channel.writeAndFlush(SMTPRequest(bytes: ByteBuffer(string: text), reply: reply)).whenFailure { error in
+            reply.fail(closeReason.recorded ?? error)
+        }
         return try await reply.futureResult.get()
     }
 
