@@ -17,7 +17,8 @@ enum OrderAttribution {
         let placedAt = try order.int("placed_at")
         let settings = try await MessagingSettings.load(store: writer.storeID, in: writer.sql)
         let windows: [String: Int64] = [
-            "Email Clicked": settings.emailClickDays, "SMS Clicked": settings.smsClickDays, "Email Opened": settings.emailOpenDays,
+            "Email Clicked": settings.emailClickDays, "SMS Clicked": settings.smsClickDays,
+            "Email Opened": settings.emailOpenDays,
         ]
         let longest = windows.values.max() ?? 0
         guard longest > 0 else { return }

@@ -45,9 +45,10 @@ public final class FlowTriggerSession {
     /// Attribution needs messages; a store that never sent one skips it (asked once per transaction).
     func hasMessages() async throws -> Bool {
         if let storeHasMessages { return storeHasMessages }
-        let found = try await writer.sql.raw(
-            "SELECT id FROM messages WHERE store_id = \(bind: writer.storeID) LIMIT 1"
-        ).first() != nil
+        let found =
+            try await writer.sql.raw(
+                "SELECT id FROM messages WHERE store_id = \(bind: writer.storeID) LIMIT 1"
+            ).first() != nil
         storeHasMessages = found
         return found
     }

@@ -126,7 +126,8 @@ struct MessagingController: Sendable {
             let secret = try await StoreRepository.outboundWebhookSecret(
                 store: store, in: database, generate: StandardWebhookSigner.generateSecret)
             return Response.json([
-                "signingSecret": JSONValue(secret), "scheme": "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)",
+                "signingSecret": JSONValue(secret),
+                "scheme": "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)",
             ])
         }
         routes.get("settings/messaging") { _, context in

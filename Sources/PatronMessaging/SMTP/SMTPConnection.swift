@@ -48,7 +48,8 @@ public final class SMTPConnection: Sendable {
                             try NIOSSLClientHandler(context: implicitContext, serverHostname: serverName(host)))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPResponseDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(SMTPClientHandler(greeting: greeting, closeReason: closeReason))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SMTPClientHandler(greeting: greeting, closeReason: closeReason))
                 }
             }
             .connect(host: relay.host, port: relay.port).get()
