@@ -55,30 +55,11 @@ struct IngestBench: AsyncParsableCommand {
     }
 
     func startServer(location: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
-        process.arguments = ["serve", "--port", String(port), "--database", location]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATRON_LOG_LEVEL"] = "warning"
-        process.environment = environment
-        try process.run()
-        return process
+        try startPatronProcess(
+            ["serve", "--port", String(port), "--database", location], environment: ["PATRON_LOG_LEVEL": "warning"])
     }
 
-    func waitForReady() throws {
-        for _ in 0..<300 {
-            if let connection = try? BlockingHTTPConnection(host: "127.0.0.1", port: port),
-                let (status, _) = try? connection.send(method: "GET", path: "/readyz", headers: [], body: []), status == 200
-            {
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw UserError("the server did not become ready on port \(port)")
-    }
+    func waitForReady() throws { try waitForServer(port: port) }
 
     func eventBody(_ id: String, customer: Int) -> String {
         """
@@ -142,6 +123,32 @@ struct IngestBench: AsyncParsableCommand {
 
 /// Runs `body` on `count` dedicated threads (one blocking connection each) and waits for all of them.
 /// Dispatch's concurrentPerform would cap the width at the core count, serialising the connections.
+/// Starts this same `patron` binary with `arguments`, adding `environment` to the current one.
+func startPatronProcess(_ arguments: [String], environment extra: [String: String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    }
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    try process.run()
+    return process
+}
+
+/// Waits up to 30 s for `/readyz` on `port` to answer 200.
+func waitForServer(port: Int) throws {
+    for _ in 0..<300 {
+        if let connection = try? BlockingHTTPConnection(host: "127.0.0.1", port: port),
+            let (status, _) = try? connection.send(method: "GET", path: "/readyz", headers: [], body: []), status == 200
+        {
+            return
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    throw UserError("the server did not become ready on port \(port)")
+}
+
 func runOnThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
     let group = DispatchGroup()
     for _ in 0..<count {

@@ -106,28 +106,10 @@ struct DeliveryBench: AsyncParsableCommand {
     }
 
     func startPatron(_ arguments: [String], _ location: String, _ extra: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
-        process.arguments = arguments + ["--database", location]
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        try process.run()
-        return process
+        try startPatronProcess(arguments + ["--database", location], environment: extra)
     }
 
-    func waitForReady() throws {
-        for _ in 0..<300 {
-            if let connection = try? BlockingHTTPConnection(host: "127.0.0.1", port: port),
-                let (status, _) = try? connection.send(method: "GET", path: "/readyz", headers: [], body: []), status == 200
-            {
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw UserError("the server did not become ready on port \(port)")
-    }
+    func waitForReady() throws { try waitForServer(port: port) }
 
     func queueOrders(auth: [(String, String)]) throws {
         let connection = try BlockingHTTPConnection(host: "127.0.0.1", port: port)

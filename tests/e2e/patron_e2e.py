@@ -135,98 +135,14 @@ def free_port() -> int:
 STARTED: list = []  # every server started in this session, newest last (for cleanup and failure logs)
 
 
-class PatronServer:
-    """One `patron serve` process on a given database."""
+class PatronProcess:
+    """A `patron` subprocess with its own log file; SIGKILL or SIGTERM it, read the log's tail."""
 
-    def __init__(self, database: str, name: str = "server", *, env: Optional[dict] = None, args: tuple = ()):
+    def __init__(self, database: str, name: str, env: Optional[dict], args: tuple):
         self.database = database
         self.name = name
         self.env = dict(env or {})  # extra environment for the process (PATRON_SMTP_URL, ...)
-        self.args = tuple(args)  # extra arguments after `serve` (--workers 0, --smtp-url URL, ...)
-        self.port: Optional[int] = None
-        self.process: Optional[subprocess.Popen] = None
-        self.log_path = log_dir() / f"{name}-{uuid.uuid4().hex[:8]}.log"
-        self._log_file = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def start(self, port: Optional[int] = None) -> "PatronServer":
-        self.port = port or free_port()
-        self._log_file = open(self.log_path, "ab")
-        self._log_file.write(f"--- start on port {self.port} at {time.strftime('%H:%M:%S')}\n".encode())
-        self._log_file.flush()
-        self.process = subprocess.Popen(
-            [patron_bin(), "serve", "--port", str(self.port), "--database", self.database, *self.args],
-            stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**child_env(), **self.env},
-        )
-        if self not in STARTED:
-            STARTED.append(self)
-        self.wait_ready()
-        return self
-
-    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"patron serve exited with {self.process.returncode} before it was ready\n{self.log_tail()}")
-            try:
-                response = requests.get(f"{self.url}/readyz", timeout=2)
-                if response.status_code == 200:
-                    return
-                last = f"HTTP {response.status_code}"
-            except requests.RequestException as error:
-                last = type(error).__name__
-            time.sleep(0.1)
-        raise RuntimeError(f"patron serve not ready after {timeout:.0f}s ({last})\n{self.log_tail()}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown hooks, no flushing."""
-        if self.process and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-        self._close_log()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log_file:
-            self._log_file.close()
-            self._log_file = None
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return "(no log)"
-        return f"--- last {lines} lines of {self.log_path}:\n" + "\n".join(text[-lines:])
-
-
-class PatronWorker:
-    """One `patron worker` process (job and delivery workers, no HTTP) on a given database."""
-
-    def __init__(self, database: str, name: str = "worker", *, workers: int = 2, env: Optional[dict] = None,
-                 args: tuple = ()):
-        self.database = database
-        self.name = name
-        self.workers = workers
-        self.env = dict(env or {})
-        self.args = tuple(args)
+        self.args = tuple(args)  # extra arguments (--workers 0, --smtp-url URL, ...)
         self.process: Optional[subprocess.Popen] = None
         self.log_path = log_dir() / f"{name}-{uuid.uuid4().hex[:8]}.log"
         self._log_file = None
@@ -236,17 +152,16 @@ class PatronWorker:
         assert self.process is not None
         return self.process.pid
 
-    def start(self) -> "PatronWorker":
+    def _spawn(self, command: list, banner: str) -> None:
         self._log_file = open(self.log_path, "ab")
-        self._log_file.write(f"--- start at {time.strftime('%H:%M:%S')}\n".encode())
+        self._log_file.write(f"--- start {banner}at {time.strftime('%H:%M:%S')}\n".encode())
         self._log_file.flush()
         self.process = subprocess.Popen(
-            [patron_bin(), "worker", "--database", self.database, "--workers", str(self.workers), *self.args],
+            [patron_bin(), *command, *self.args],
             stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**child_env(), **self.env},
         )
         if self not in STARTED:
             STARTED.append(self)
-        return self
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -279,6 +194,53 @@ class PatronWorker:
         except OSError:
             return "(no log)"
         return f"--- last {lines} lines of {self.log_path}:\n" + "\n".join(text[-lines:])
+
+
+class PatronServer(PatronProcess):
+    """One `patron serve` process on a given database."""
+
+    def __init__(self, database: str, name: str = "server", *, env: Optional[dict] = None, args: tuple = ()):
+        super().__init__(database, name, env, args)
+        self.port: Optional[int] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, port: Optional[int] = None) -> "PatronServer":
+        self.port = port or free_port()
+        self._spawn(["serve", "--port", str(self.port), "--database", self.database], f"on port {self.port} ")
+        self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"patron serve exited with {self.process.returncode} before it was ready\n{self.log_tail()}")
+            try:
+                response = requests.get(f"{self.url}/readyz", timeout=2)
+                if response.status_code == 200:
+                    return
+                last = f"HTTP {response.status_code}"
+            except requests.RequestException as error:
+                last = type(error).__name__
+            time.sleep(0.1)
+        raise RuntimeError(f"patron serve not ready after {timeout:.0f}s ({last})\n{self.log_tail()}")
+
+
+class PatronWorker(PatronProcess):
+    """One `patron worker` process (job and delivery workers, no HTTP) on a given database."""
+
+    def __init__(self, database: str, name: str = "worker", *, workers: int = 2, env: Optional[dict] = None,
+                 args: tuple = ()):
+        super().__init__(database, name, env, args)
+        self.workers = workers
+
+    def start(self) -> "PatronWorker":
+        self._spawn(["worker", "--database", self.database, "--workers", str(self.workers)], "")
+        return self
 
 
 # ---------------------------------------------------------------------------------------------- HTTP

@@ -10,7 +10,7 @@ import SQLKit
 public struct Guardrails: Sendable {
     public init() {}
 
-    /// Why the message must not go out, or nil when it may.
+    /// Why the email must not go out, or nil when it may.
     public func refusal(
         for message: OutboxMessage, address: String, customer: JSONValue?, now: Int64, in sql: any SQLDatabase
     ) async throws -> String? {
@@ -18,30 +18,10 @@ public struct Guardrails: Sendable {
         if let reason = try await SuppressionList.reason(channel: "email", address: address, store: message.store, in: sql) {
             return "suppressed_\(reason)"
         }
-        guard message.purpose == "marketing" else { return nil }
-        guard customer?["consent"]?["email"]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
-            return "no_marketing_consent"
-        }
-        if let customerId = message.customer, let topic = message.topic,
-            try await TopicPreferences.optedOut(customerId: customerId, channel: "email", store: message.store, in: sql)
-                .contains(topic)
-        {
-            return "topic_opt_out"
-        }
         let cap = try await MessagingSettings.load(store: message.store, in: sql).emailCapHours
-        if cap > 0, let customerId = message.customer,
-            try await sql.raw(
-                """
-                SELECT id FROM messages WHERE store_id = \(bind: message.store) AND customer_id = \(bind: customerId)
-                    AND channel = 'email' AND purpose = 'marketing' AND status IN ('sent', 'sending')
-                    AND COALESCE(sent_at, sending_at) > \(bind: now - cap * 3_600_000) AND id <> \(bind: message.id)
-                LIMIT 1
-                """
-            ).first() != nil
-        {
-            return "frequency_cap"
-        }
-        return nil
+        return try await marketingRefusal(
+            message, consent: .email, capChannels: ["email"], capHours: cap, refusedConsent: "no_marketing_consent",
+            customer: customer, now: now, in: sql)
     }
 
     /// The SMS and WhatsApp checks: a number not on the suppression list (STOP replies, dead numbers);
@@ -52,23 +32,34 @@ public struct Guardrails: Sendable {
         if let reason = try await SuppressionList.reason(channel: "sms", address: phone, store: message.store, in: sql) {
             return "suppressed_\(reason)"
         }
+        let cap = try await MessagingSettings.load(store: message.store, in: sql).smsCapHours
+        return try await marketingRefusal(
+            message, consent: .sms, capChannels: ["sms", "whatsapp"], capHours: cap, refusedConsent: "no_sms_consent",
+            customer: customer, now: now, in: sql)
+    }
+
+    /// Consent, topic and frequency cap, for marketing messages only.
+    func marketingRefusal(
+        _ message: OutboxMessage, consent channel: ConsentChannel, capChannels: [String], capHours: Int64,
+        refusedConsent: String, customer: JSONValue?, now: Int64, in sql: any SQLDatabase
+    ) async throws -> String? {
         guard message.purpose == "marketing" else { return nil }
-        guard customer?["consent"]?["sms"]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
-            return "no_sms_consent"
+        guard customer?["consent"]?[channel.rawValue]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
+            return refusedConsent
         }
-        if let customerId = message.customer, let topic = message.topic,
-            try await TopicPreferences.optedOut(customerId: customerId, channel: "sms", store: message.store, in: sql)
+        guard let customerId = message.customer else { return nil }
+        if let topic = message.topic,
+            try await TopicPreferences.optedOut(customerId: customerId, channel: channel.rawValue, store: message.store, in: sql)
                 .contains(topic)
         {
             return "topic_opt_out"
         }
-        let cap = try await MessagingSettings.load(store: message.store, in: sql).smsCapHours
-        if cap > 0, let customerId = message.customer,
+        if capHours > 0,
             try await sql.raw(
                 """
                 SELECT id FROM messages WHERE store_id = \(bind: message.store) AND customer_id = \(bind: customerId)
-                    AND channel IN ('sms', 'whatsapp') AND purpose = 'marketing' AND status IN ('sent', 'sending')
-                    AND COALESCE(sent_at, sending_at) > \(bind: now - cap * 3_600_000) AND id <> \(bind: message.id)
+                    AND channel IN (\(binds: capChannels)) AND purpose = 'marketing' AND status IN ('sent', 'sending')
+                    AND COALESCE(sent_at, sending_at) > \(bind: now - capHours * 3_600_000) AND id <> \(bind: message.id)
                 LIMIT 1
                 """
             ).first() != nil

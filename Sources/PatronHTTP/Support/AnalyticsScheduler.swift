@@ -17,13 +17,7 @@ struct AnalyticsScheduler: Service {
     let clock: @Sendable () -> Date
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await migrated.wait()
-            while !Task.isCancelled {
-                await queueDueRefreshes()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        try await PeriodicWork(interval: interval, migrated: migrated) { await queueDueRefreshes() }.run()
     }
 
     func queueDueRefreshes() async {
@@ -47,6 +41,23 @@ struct AnalyticsScheduler: Service {
             } catch {
                 logger.error(
                     "analytics schedule could not check a store", metadata: ["store": "\(store.id)", "error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Runs `work` every `interval` from the moment the schema is migrated until graceful shutdown.
+struct PeriodicWork: Service {
+    let interval: Duration
+    let migrated: StartupSignal
+    let work: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await migrated.wait()
+            while !Task.isCancelled {
+                await work()
+                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -16,18 +16,14 @@ struct FlowScanScheduler: Service {
     let clock: @Sendable () -> Date
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await migrated.wait()
-            while !Task.isCancelled {
-                let now = Timestamp.milliseconds(clock())
-                let slot = now / (max(1, interval.components.seconds) * 1_000)
-                do {
-                    try await FlowJobs.enqueueScans(database: database, slot: slot, now: now)
-                } catch {
-                    logger.error("flow scan schedule failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
+        try await PeriodicWork(interval: interval, migrated: migrated) {
+            let now = Timestamp.milliseconds(clock())
+            let slot = now / (max(1, interval.components.seconds) * 1_000)
+            do {
+                try await FlowJobs.enqueueScans(database: database, slot: slot, now: now)
+            } catch {
+                logger.error("flow scan schedule failed", metadata: ["error": "\(error)"])
             }
-        }
+        }.run()
     }
 }
