@@ -53,7 +53,8 @@ public func buildRouter(
         atPath: "/api/v1")
     router.addRoutes(
         MessagingController(
-            database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(), clock: clock
+            database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(),
+            allowPrivateWebhooks: configuration.allowPrivateWebhooks, clock: clock
         ).routes, atPath: "/api/v1")
     router.addRoutes(
         LinksController(database: database, ingestor: ingestor, keys: LinkKeyCache(database: database), clock: clock).routes)

@@ -8,8 +8,9 @@ answers the first request to /hook with a 503 and every later one with a 200.
 /2010-04-01/Accounts/{AccountSid}/Messages.json` with a form-encoded `To`, `From` and `Body` and HTTP
 Basic auth (AccountSid:AuthToken); it answers 201 with Twilio's message resource (`sid` "SM" + 32 hex,
 `status` "queued"), 401 with error 20003 for bad credentials, 400 with error 21610 for a number marked
-as opted out (`standin.opt_out("+1555...")`), and 400 with 21604/21602/21211 for a missing To, a
-missing Body or a To that is not a number.
+as opted out (`standin.opt_out("+1555...")`), 400 with 21604/21602/21211 for a missing To, a
+missing Body or a To that is not a number, and 503 (20500) or 429 (20429) for the next requests after
+`standin.fail_next(count, status)`.
 
     standin = TwilioStandIn(account_sid="AC...", auth_token="...").start()
     standin.url()                    # http://AC...:token@127.0.0.1:PORT, for --sms-url / smsUrl
@@ -222,6 +223,13 @@ class TwilioStandIn(_PeerBase):
         self.auth_token = auth_token or secrets.token_hex(16)
         self.opted_out: set[str] = set()
         self.calls: list[TwilioRequest] = []
+        self._failures: list[int] = []  # statuses to answer the next well-formed requests with
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        """Answers the next `count` authenticated requests with `status` (503: Twilio's 20500-style outage;
+        429: error 20429, too many requests)."""
+        with self._lock:
+            self._failures.extend([status] * count)
 
     def opt_out(self, number: str) -> None:
         """Answers messages to `number` (E.164, with or without `whatsapp:`) with error 21610."""
@@ -250,6 +258,11 @@ class TwilioStandIn(_PeerBase):
             status, answer = 404, _twilio_error(20404, f"The requested resource {parsed.path} was not found", 404)
         elif auth != (self.account_sid, self.auth_token) or path_sid != self.account_sid:
             status, answer = 401, _twilio_error(20003, "Authenticate", 401)
+        elif (failure := self._take_failure()) is not None:
+            status = failure
+            code = 20429 if status == 429 else 20500
+            message = "Too Many Requests" if status == 429 else "An internal server error has occurred"
+            answer = _twilio_error(code, message, status)
         elif not (request.header("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
             status, answer = 400, _twilio_error(21604, "A 'To' phone number is required.", 400)
         elif not form.get("To"):
@@ -280,6 +293,10 @@ class TwilioStandIn(_PeerBase):
             self.calls.append(TwilioRequest(account_sid=path_sid, auth=auth, form=form, status=status, answer=answer,
                                             received_at=request.received_at, request=request))
         return Reply(status, headers, json.dumps(answer).encode("utf-8"))
+
+    def _take_failure(self) -> Optional[int]:
+        with self._lock:
+            return self._failures.pop(0) if self._failures else None
 
     def accepted(self) -> list[TwilioRequest]:
         with self._lock:

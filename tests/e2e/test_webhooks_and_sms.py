@@ -32,7 +32,7 @@ import pytest
 import standardwebhooks
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from http_peers import ReceivedRequest, Reply, TwilioRequest, TwilioStandIn, WebhookReceiver
+from http_peers import ReceivedRequest, Reply, TwilioStandIn, WebhookReceiver
 from patron_e2e import (Api, PatronServer, assert_problem, describe, eventually, migrate, new_database,
                         parse_json_output, run_cli, unique)
 from test_email_delivery import _fresh_postgres_database
@@ -428,10 +428,6 @@ def test_private_destinations_are_refused_without_the_development_switch(fresh_d
         server.kill()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "PATRON_ALLOW_PRIVATE_WEBHOOKS=true only reaches the job worker (WebhookSender); FlowDefinition+JSON "
-    "validates a webhook step's host with OutboundAddressPolicy unconditionally, so PUT /api/v1/flows/NAME "
-    "answers 422 'steps[0].url: webhooks cannot go to a loopback' for http://127.0.0.1:PORT even with the switch"))
 def test_allow_private_webhooks_accepts_a_loopback_url(hook_shop, receiver):
     shop = hook_shop
     secret = signing_secret(shop)
@@ -541,9 +537,6 @@ def test_sms_and_whatsapp_reach_a_twilio_compatible_provider(patron, standin):
     assert shop.customer("text-1")["phone"] == "+15550109999"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "TwilioRelay.send puts `Host: <host>` without the port for a provider URL on a non-default port "
-    "(RFC 9110 7.2: Host must be the URI's authority); WebhookSender includes it"))
 def test_the_sms_request_names_the_provider_host_with_its_port(patron, standin):
     shop = sms_shop(patron, standin)
     shop.put_flow(text_flow("sms-host", "sms"))
@@ -626,6 +619,18 @@ def test_bad_provider_credentials_fail_the_text(patron, standin):
     assert "20003" in (message["lastError"] or ""), message
     standin.quiet_for(2.0, expected=1)
 
+    # The store's credentials were wrong, not the number: once they are fixed, the number gets texts.
+    fixed = shop.api.ok_json(shop.api.request("PATCH", "/api/v1/settings/sender", json={"smsUrl": standin.url()}))
+    assert fixed["smsUrl"].startswith(f"http://{standin.account_sid}:***@"), fixed
+    shop.post_order(order("text-auth-2", {"externalId": "text-auth"}, number="#8002"))
+    accepted = standin.wait_for_calls(lambda c: c.status == 201, timeout=DELIVERY_TIMEOUT)
+    assert accepted[0].to == "+15550105555" and "#8002" in accepted[0].body, accepted[0].form
+
+    def second_sent(messages):
+        later = [m for m in messages if m["id"] != message["id"]]
+        assert len(later) == 1 and later[0]["status"] == "sent", messages
+    shop.wait_messages(second_sent, flow="sms-only")
+
 
 def test_marketing_texts_wait_out_quiet_hours(patron, standin):
     shop = sms_shop(patron, standin)
@@ -650,20 +655,54 @@ def test_marketing_texts_wait_out_quiet_hours(patron, standin):
     shop.put_flow(text_flow("sms-only", "sms"))  # transactional: quiet hours do not apply
     shop.enable("sms-only")
 
+    # Someone without SMS consent is not texted marketing at all (not postponed: refused).
+    no_consent = {"externalId": "text-quiet-nc", "phone": "+15550104445", "timeZone": "UTC"}
+    response = shop.api.post("/api/v1/customers", no_consent)
+    assert response.status_code in (200, 201), describe(response)
+
     shop.post_event("Quiet Hours Test", "text-quiet")
+    shop.post_event("Quiet Hours Test", "text-quiet-nc")
     shop.post_order(order("text-quiet-1", {"externalId": "text-quiet"}, number="#6001"))
 
     transactional = standin.wait_for_calls(lambda c: c.status == 201, timeout=DELIVERY_TIMEOUT)
     assert transactional[0].to == "+15550104444" and "#6001" in transactional[0].body, transactional[0].form
 
+    consenting = shop.customer("text-quiet")["id"]
+
     def postponed(messages):
-        assert len(messages) == 1, messages
-        assert "quiet hours" in (messages[0]["lastError"] or ""), messages
-    [message] = shop.wait_messages(postponed, flow="quiet-sms")
+        assert len(messages) == 2, messages
+        mine = [m for m in messages if m["customerId"] == consenting]
+        assert len(mine) == 1 and "quiet hours" in (mine[0]["lastError"] or ""), messages
+        others = [m for m in messages if m["customerId"] != consenting]
+        assert others[0]["status"] == "suppressed", messages
+    messages = shop.wait_messages(postponed, flow="quiet-sms")
+    [message] = [m for m in messages if m["customerId"] == consenting]
+    [refused] = [m for m in messages if m["customerId"] != consenting]
+    assert refused["reason"] == "no_sms_consent", refused
     assert message["status"] == "queued", message
     assert message["purpose"] == "marketing" and message["channel"] == "sms", message
     assert message["attempts"] == 0, f"waiting out quiet hours used an attempt: {message}"
     assert parse_time(message["sendAt"]) == expected_end, (message["sendAt"], expected_end.isoformat())
     assert message["sentAt"] is None and message["sendingAt"] is None, message
     standin.quiet_for(QUIET_SECONDS, expected=1)
-    assert shop.messages(flow="quiet-sms")[0]["status"] == "queued"
+    assert shop.api.ok_json(shop.api.get(f"/api/v1/messages/{message['id']}"))["status"] == "queued"
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_provider_outage_is_retried_until_the_text_is_accepted(patron, standin, status):
+    standin.fail_next(1, status)
+    shop = sms_shop(patron, standin)
+    shop.put_flow(text_flow("sms-only", "sms"))
+    shop.enable("sms-only")
+    shop.post_order(order(f"text-retry-{status}", {"externalId": f"text-retry-{status}", "phone": "+15550103333"},
+                          number="#7001"))
+    calls = standin.wait_for_calls(lambda c: c.to == "+15550103333", count=2, timeout=DELIVERY_TIMEOUT)
+    assert [c.status for c in calls[:2]] == [status, 201], [(c.status, c.answer) for c in calls]
+    assert calls[0].body == calls[1].body and "#7001" in calls[1].body, [c.body for c in calls]
+
+    def sent(messages):
+        assert len(messages) == 1 and messages[0]["status"] == "sent", messages
+    [message] = shop.wait_messages(sent, flow="sms-only")
+    assert message["attempts"] == 2, message
+    assert calls[1].sid in message["providerResponse"], message
+    standin.quiet_for(2.0, expected=2)

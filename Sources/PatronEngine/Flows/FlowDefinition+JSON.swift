@@ -6,11 +6,14 @@ import PatronMessaging
 extension FlowDefinition {
     /// Reads and validates a flow document. `templates` are the message templates that exist.
     /// `templates` names the email templates as `NAME` and the text ones as `NAME.sms`.
-    /// Stored versions are read back with `validatingTemplates: false`: a run finishes even if a template
-    /// it names has since been removed (the send then fails visibly in the message log).
-    public static func parse(_ value: JSONValue, templates: Set<String>, validatingTemplates: Bool = true)
-        throws(ValidationFailure) -> FlowDefinition
-    {
+    /// Stored versions are read back with `validatingTemplates: false`: templates and webhook destinations
+    /// were checked when the version was saved, and a run finishes even if a template has since been
+    /// removed (the send then fails visibly in the message log); the webhook sender checks every
+    /// destination again when it sends.
+    /// `allowPrivateWebhooks` (development only) accepts webhook steps to loopback and private addresses.
+    public static func parse(
+        _ value: JSONValue, templates: Set<String>, validatingTemplates: Bool = true, allowPrivateWebhooks: Bool = false
+    ) throws(ValidationFailure) -> FlowDefinition {
         var reader = try FieldReader.root(value)
         let name = reader.string("name", required: true, maxLength: 60)
         if let name,
@@ -30,7 +33,9 @@ extension FlowDefinition {
         let trigger = reader.nested("trigger", required: true) { readTrigger(&$0) }
         let steps =
             reader.objects("steps", required: true, maxCount: 50) {
-                readStep(&$0, templates: validatingTemplates ? templates : nil)
+                readStep(
+                    &$0, templates: validatingTemplates ? templates : nil,
+                    allowPrivateWebhooks: allowPrivateWebhooks || !validatingTemplates)
             } ?? []
         if reader.has("steps") && steps.isEmpty && reader.errors.isEmpty { reader.fail("steps", "needs at least one step") }
         let exitOn = reader.strings("exitOn", maxCount: 20) ?? []
@@ -103,7 +108,7 @@ extension FlowDefinition {
         }
     }
 
-    static func readStep(_ reader: inout FieldReader, templates: Set<String>?) -> FlowStep? {
+    static func readStep(_ reader: inout FieldReader, templates: Set<String>?, allowPrivateWebhooks: Bool) -> FlowStep? {
         let types = ["wait", "wait_until", "wait_for_best_time", "send", "condition", "split", "tag", "webhook"]
         let variant = reader.string("variant", maxLength: 40)
         guard let type = reader.string("type", required: true) else { return nil }
@@ -163,8 +168,10 @@ extension FlowDefinition {
             guard let url = reader.string("url", required: true, maxLength: 2_000) else { return nil }
             if !url.hasPrefix("https://") && !url.hasPrefix("http://") {
                 reader.fail("url", "expected an http:// or https:// URL")
-            } else if let host = URLHost.of(url), let refusal = OutboundAddressPolicy.refusal(forHost: host) {
-                reader.fail("url", "webhooks cannot go to a \(refusal.rawValue)")
+            } else if !allowPrivateWebhooks, let host = URLHost.of(url),
+                let refusal = OutboundAddressPolicy.refusal(forHost: host)
+            {
+                reader.fail("url", "webhooks cannot go to this destination (\(refusal.rawValue))")
             }
             action = .webhook(url: url)
         default:

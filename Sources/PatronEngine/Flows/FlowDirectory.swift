@@ -8,11 +8,17 @@ import PatronStore
 public struct FlowDirectory: Sendable {
     public let database: Database
     public let templateNames: Set<String>
+    /// Development setups may point webhook steps at private addresses (`PATRON_ALLOW_PRIVATE_WEBHOOKS`).
+    public let allowPrivateWebhooks: Bool
     public let clock: @Sendable () -> Date
 
-    public init(database: Database, templateNames: Set<String>, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        database: Database, templateNames: Set<String>, allowPrivateWebhooks: Bool = false,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.database = database
         self.templateNames = templateNames
+        self.allowPrivateWebhooks = allowPrivateWebhooks
         self.clock = clock
     }
 
@@ -74,7 +80,8 @@ public struct FlowDirectory: Sendable {
 
     /// Validates and saves a document as the flow's next version; returns the flow.
     public func save(_ name: String, document: JSONValue, store: Int64) async throws -> JSONValue {
-        let definition = try FlowDefinition.parse(document, templates: templateNames)
+        let definition = try FlowDefinition.parse(
+            document, templates: templateNames, allowPrivateWebhooks: allowPrivateWebhooks)
         guard definition.name == name else { throw Refusal.nameMismatch(path: name, document: definition.name) }
         let now = Timestamp.milliseconds(clock())
         _ = try await database.write(store: store) { sql in

@@ -13,12 +13,15 @@ struct MessagingController: Sendable {
     let writes: WriteEndpoint
     let keys: APIKeyCache
     let templates: EmailTemplates?
+    let allowPrivateWebhooks: Bool
     let clock: @Sendable () -> Date
 
     var routes: RouteCollection<PatronRequestContext> {
         let routes = RouteCollection(context: PatronRequestContext.self)
         routes.add(middleware: SecretKeyAuthenticator(keys: keys))
-        let flows = FlowDirectory(database: database, templateNames: templates?.flowTemplateNames ?? [], clock: clock)
+        let flows = FlowDirectory(
+            database: database, templateNames: templates?.flowTemplateNames ?? [], allowPrivateWebhooks: allowPrivateWebhooks,
+            clock: clock)
         routes.get("flows") { _, context in
             Response.json(["data": try await flows.list(store: try context.requireStore())])
         }

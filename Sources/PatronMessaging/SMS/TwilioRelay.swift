@@ -50,7 +50,8 @@ public struct TwilioRelay: Sendable, Equatable, CustomStringConvertible {
     public func send(to: String, from: String, body: String) async -> SMSOutcome {
         let form = [("To", to), ("From", from), ("Body", body)].map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: host)
+        let defaultPort = scheme == "https" ? 443 : 80
+        headers.add(name: "Host", value: port == defaultPort ? host : "\(host):\(port)")
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Content-Length", value: String(form.utf8.count))
         headers.add(name: "Authorization", value: "Basic " + Data("\(accountSid):\(authToken)".utf8).base64EncodedString())
