@@ -56,9 +56,12 @@ import Testing
             #expect(retaken.status == "sending" && retaken.attempts == 1)
             // a's late answer is refused: the lease is b's now.
             #expect(try await outbox.markSent(leased, response: "250 late", now: Self.start + 10_002) == false)
+            #expect(try await outbox.recordInterruption(retaken, now: Self.start + 10_002))
+            var requeued = retaken
+            requeued.status = "queued"
             #expect(
-                try await outbox.markSending(retaken, recipient: "ana@example.com", subject: "Thanks", now: Self.start + 10_002))
-            #expect(try await outbox.markSent(retaken.withSending(), response: "250 ok", now: Self.start + 10_003))
+                try await outbox.markSending(requeued, recipient: "ana@example.com", subject: "Thanks", now: Self.start + 10_002))
+            #expect(try await outbox.markSent(requeued.withSending(), response: "250 ok", now: Self.start + 10_003))
             let summary = try await log.summary(store: store)
             #expect(summary["byStatus"]?["sent"] == .int(1) && summary["uncertainSends"] == .int(1))
             // Sent is final: nothing claims it again.

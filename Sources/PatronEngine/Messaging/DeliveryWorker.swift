@@ -74,15 +74,21 @@ public struct DeliveryWorker: Sendable {
         await mailers.closeAll()
     }
 
-    func deliver(_ message: OutboxMessage) async throws {
+    func deliver(_ leased: OutboxMessage) async throws {
         let now = clock()
-        let interrupted = message.status == "sending"
-        if interrupted && message.purpose == MessagePurpose.marketing.rawValue {
-            _ = try await outbox.markFailed(
-                message, reason: "interrupted", error: "the previous attempt stopped before its result was recorded",
-                uncertain: true, now: Timestamp.milliseconds(now))
-            DeliveryMetrics.count("interrupted")
-            return
+        var message = leased
+        if leased.status == "sending" {
+            // The last attempt stopped between `sending` and its result: nobody knows whether the relay
+            // took it. Marketing is never repeated; anything else is counted and tried again.
+            if leased.purpose == MessagePurpose.marketing.rawValue {
+                _ = try await outbox.markFailed(
+                    leased, reason: "interrupted", error: "the previous attempt stopped before its result was recorded",
+                    uncertain: true, now: Timestamp.milliseconds(now))
+                DeliveryMetrics.count("interrupted")
+                return
+            }
+            guard try await outbox.recordInterruption(leased, now: Timestamp.milliseconds(now)) else { return }
+            message.status = "queued"
         }
         let composition: Composition
         do {

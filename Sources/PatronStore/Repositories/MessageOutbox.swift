@@ -137,15 +137,20 @@ public struct MessageOutbox: Sendable {
         }
     }
 
-    /// Records that the hand-over starts now. An interrupted earlier attempt is counted as uncertain.
-    /// False when the lease was lost (another worker has the message).
+    /// Counts an earlier attempt that stopped between `sending` and its result as uncertain and puts the
+    /// message back to `queued` (still leased), so what happens next is decided afresh. False when the
+    /// lease was lost.
+    public func recordInterruption(_ message: OutboxMessage, now: Int64) async throws -> Bool {
+        try await update(message, "status = 'queued', uncertain_sends = uncertain_sends + 1", now: now)
+    }
+
+    /// Records that the hand-over starts now. False when the lease was lost (another worker has the message).
     public func markSending(_ message: OutboxMessage, recipient: String, subject: String?, now: Int64) async throws -> Bool {
-        let interrupted: Int64 = message.status == "sending" ? 1 : 0
-        return try await update(
+        try await update(
             message,
             """
-            status = 'sending', sending_at = \(bind: now), attempts = attempts + 1,
-            uncertain_sends = uncertain_sends + \(bind: interrupted), recipient = \(bind: recipient), subject = \(bind: subject)
+            status = 'sending', sending_at = \(bind: now), attempts = attempts + 1, recipient = \(bind: recipient),
+            subject = \(bind: subject)
             """, now: now)
     }
 
