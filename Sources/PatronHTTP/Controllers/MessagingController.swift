@@ -6,8 +6,9 @@ import PatronEngine
 import PatronMessaging
 import PatronStore
 
-/// Messaging under `/api/v1`: the built-in flows and their switches, a preview of each flow's message
-/// for a real customer, the message log, and the store's sender settings.
+/// Messaging under `/api/v1`: flows (the built-in library and the store's own documents, switches,
+/// versions, previews with real data, performance), the message log, campaigns, post-purchase
+/// snippets, and the store's sender, messaging and webhook settings.
 struct MessagingController: Sendable {
     let database: Database
     let writes: WriteEndpoint
