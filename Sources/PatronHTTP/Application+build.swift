@@ -77,7 +77,10 @@ public struct DatabaseService: Service {
 
     public func run() async throws {
         try await database.engine.run()
-        await database.engine.close()
+        // Closing must finish even when the service group cancels this task: an unclosed connection
+        // traps when it is deallocated. A new task does not inherit the cancellation.
+        let engine = database.engine
+        await Task { await engine.close() }.value
     }
 }
 

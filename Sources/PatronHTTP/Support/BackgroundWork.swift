@@ -75,14 +75,26 @@ struct DeliveryWorkerService: Service {
 
     func run() async throws {
         let templates = try EmailTemplates.builtIn()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await migrated.wait()
-            let key = try await ServerSecrets.linkSigningKey(in: database)
+            // The link key lives in the database; until it can be read, wait and try again. Shutdown while
+            // waiting ends the service quietly instead of failing the whole group.
+            var key: [UInt8]?
+            while key == nil, !Task.isCancelled {
+                do {
+                    key = try await ServerSecrets.linkSigningKey(in: database)
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("delivery worker cannot read the link signing key", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(5))
+                }
+            }
+            guard let key else { return }
+            let poll = Duration.milliseconds(configuration.workerPollMilliseconds)
             let worker = DeliveryWorker(
                 database: database, templates: templates,
                 links: MessageLinks(signer: LinkSigner(secret: key), baseURL: configuration.publicURL),
-                defaultRelay: configuration.smtpRelay, defaultTextProvider: configuration.textProvider,
-                pollInterval: .milliseconds(configuration.workerPollMilliseconds),
+                defaultRelay: configuration.smtpRelay, defaultTextProvider: configuration.textProvider, pollInterval: poll,
                 leaseMilliseconds: Int64(configuration.deliveryLeaseSeconds) * 1_000, logger: logger, clock: clock)
             await worker.run()
         }
