@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatronHTTP
 import PatronMessaging
 
 /// Where `serve` and `worker` send mail.
@@ -9,6 +10,16 @@ struct DeliveryOptions: ParsableArguments {
             "Default SMTP relay: smtp://user:pass@host:port[?starttls=required|opportunistic|off] or smtps://... (default: $PATRON_SMTP_URL).",
             valueName: "url"))
     var smtpURL: String?
+
+    /// Sets every delivery setting of `configuration` from these options and their variables.
+    func apply(to configuration: inout PatronConfiguration) throws {
+        configuration.smtpRelay = try relay()
+        configuration.deliveryLeaseSeconds = try leaseSeconds()
+        configuration.flowScanIntervalSeconds = try flowScanInterval()
+        configuration.allowPrivateWebhooks = try allowPrivateWebhooks()
+        if let url = try publicBaseURL() { configuration.publicURL = url }
+        configuration.textProvider = try textProvider()
+    }
 
     func relay() throws -> SMTPRelay? {
         let source = smtpURL != nil ? "--smtp-url" : "PATRON_SMTP_URL"

@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = PatronConfiguration(
+        var configuration = PatronConfiguration(
             host: host ?? environment["PATRON_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PATRON_PORT"].map(parsePort) ?? 8080,
             databaseLocation: databaseOptions.location,
@@ -38,11 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
                 default: 365),
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 0...64, default: 1),
             workerPollMilliseconds: try setting(
-                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
-            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
-            flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
-            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL(),
-            textProvider: try deliveryOptions.textProvider())
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
+        try deliveryOptions.apply(to: &configuration)
         try await Server.run(configuration)
     }
 }

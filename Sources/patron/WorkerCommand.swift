@@ -23,18 +23,15 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var deliveryOptions: DeliveryOptions
 
     func run() async throws {
-        let configuration = PatronConfiguration(
+        var configuration = PatronConfiguration(
             databaseLocation: databaseOptions.location,
             analyticsIntervalSeconds: try setting(
                 analyticsInterval, flag: "--analytics-interval", variable: "PATRON_ANALYTICS_INTERVAL", range: 0...31_536_000,
                 default: 3_600),
             workers: try setting(workers, flag: "--workers", variable: "PATRON_WORKERS", range: 1...64, default: 2),
             workerPollMilliseconds: try setting(
-                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250),
-            smtpRelay: try deliveryOptions.relay(), deliveryLeaseSeconds: try deliveryOptions.leaseSeconds(),
-            flowScanIntervalSeconds: try deliveryOptions.flowScanInterval(),
-            allowPrivateWebhooks: try deliveryOptions.allowPrivateWebhooks(), publicURL: try deliveryOptions.publicBaseURL(),
-            textProvider: try deliveryOptions.textProvider())
+                nil, flag: "", variable: "PATRON_WORKER_POLL_MS", range: 10...60_000, default: 250))
+        try deliveryOptions.apply(to: &configuration)
         let logger = Server.bootstrapObservability()
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let migrated = StartupSignal()

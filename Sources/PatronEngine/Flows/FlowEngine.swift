@@ -23,6 +23,19 @@ public struct LoadedFlow: Sendable {
     public let definition: FlowDefinition
 
     public var name: String { definition.name }
+
+    /// A stored version read back: checked when it was saved, so templates and destinations are not
+    /// checked again; a version that no longer parses is nil.
+    public static func parse(stored document: JSONValue) -> FlowDefinition? {
+        try? FlowDefinition.parse(document, templates: [], validatingTemplates: false)
+    }
+
+    /// The store's enabled flows at their current versions.
+    public static func enabled(store: Int64, in sql: any SQLDatabase) async throws -> [LoadedFlow] {
+        try await FlowRepository(sql: sql, storeID: store).enabled().compactMap { stored in
+            parse(stored: stored.definition).map { LoadedFlow(version: stored.version, definition: $0) }
+        }
+    }
 }
 
 /// Runs flows inside write transactions: a trigger starts a run and executes its steps at once up to
@@ -58,7 +71,7 @@ public enum FlowEngine {
         guard
             let document = try await FlowRepository(sql: writer.sql, storeID: writer.storeID).definition(
                 run.flow, version: run.version),
-            let definition = try? FlowDefinition.parse(document, templates: [], validatingTemplates: false)
+            let definition = LoadedFlow.parse(stored: document)
         else {
             run.status = "exited"
             return try await runs.update(run, exitReason: "flow version missing", now: writer.now)
@@ -71,7 +84,7 @@ public enum FlowEngine {
         let pending = try await database.read { sql -> String? in
             guard let run = try await FlowRunRepository(sql: sql, storeID: store).find(id: id), run.status == "waiting",
                 let document = try await FlowRepository(sql: sql, storeID: store).definition(run.flow, version: run.version),
-                let definition = try? FlowDefinition.parse(document, templates: [], validatingTemplates: false)
+                let definition = LoadedFlow.parse(stored: document)
             else { return nil }
             for step in definition.steps.dropFirst(Int(run.step)) {
                 if let variant = step.variant, variant != run.variant { continue }

@@ -21,11 +21,7 @@ public struct FlowScanner: Sendable {
     public func scan(store: Int64) async throws -> Int {
         try await database.write(store: store) { sql in
             let writer = StoreWriter(sql: sql, storeID: store, now: clock())
-            let flows = try await FlowRepository(sql: sql, storeID: store).enabled().compactMap { stored in
-                (try? FlowDefinition.parse(stored.definition, templates: [], validatingTemplates: false)).map {
-                    LoadedFlow(version: stored.version, definition: $0)
-                }
-            }.filter { $0.definition.trigger.isScheduled }
+            let flows = try await LoadedFlow.enabled(store: store, in: sql).filter { $0.definition.trigger.isScheduled }
             var started = 0
             for flow in flows {
                 for (customer, key, context) in try await candidates(flow.definition.trigger, writer: writer) {

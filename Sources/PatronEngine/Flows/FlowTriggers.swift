@@ -33,11 +33,7 @@ public final class FlowTriggerSession {
 
     func flows() async throws -> [LoadedFlow] {
         if let loaded { return loaded }
-        let flows = try await FlowRepository(sql: writer.sql, storeID: writer.storeID).enabled().compactMap { stored in
-            (try? FlowDefinition.parse(stored.definition, templates: [], validatingTemplates: false)).map {
-                LoadedFlow(version: stored.version, definition: $0)
-            }
-        }
+        let flows = try await LoadedFlow.enabled(store: writer.storeID, in: writer.sql)
         loaded = flows
         return flows
     }

@@ -9,12 +9,7 @@ enum SegmentFlowTriggers {
         services: FlowServices
     ) async throws {
         guard !entered.isEmpty || !exited.isEmpty else { return }
-        let flows = try await FlowRepository(sql: writer.sql, storeID: writer.storeID).enabled().compactMap { stored in
-            (try? FlowDefinition.parse(stored.definition, templates: [], validatingTemplates: false)).map {
-                LoadedFlow(version: stored.version, definition: $0)
-            }
-        }
-        for flow in flows {
+        for flow in try await LoadedFlow.enabled(store: writer.storeID, in: writer.sql) {
             let customers: [Int64]
             let change: String
             switch flow.definition.trigger {

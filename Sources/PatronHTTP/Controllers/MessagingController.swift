@@ -197,7 +197,7 @@ struct MessagingController: Sendable {
         }
         let stored = try await database.read { try await FlowRepository(sql: $0, storeID: store).find(name) }
         guard
-            let flow = stored.flatMap({ try? FlowDefinition.parse($0.definition, templates: [], validatingTemplates: false) })
+            let flow = stored.flatMap({ LoadedFlow.parse(stored: $0.definition) })
                 ?? BuiltInFlows.named(name)
         else { throw Self.noFlow(name) }
         let sends = flow.steps.enumerated().compactMap { index, step -> (Int, String, String)? in
