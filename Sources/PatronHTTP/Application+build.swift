@@ -56,6 +56,9 @@ public func buildRouter(
             database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(),
             allowPrivateWebhooks: configuration.allowPrivateWebhooks, clock: clock
         ).routes, atPath: "/api/v1")
+    let recommendations = RecommendationController(database: database, keys: keys, clock: clock)
+    router.addRoutes(recommendations.publicRoutes, atPath: "/api/v1")
+    router.addRoutes(recommendations.routes, atPath: "/api/v1")
     router.addRoutes(
         LinksController(database: database, ingestor: ingestor, keys: LinkKeyCache(database: database), clock: clock).routes)
     router.addRoutes(SegmentController(ingestor: ingestor, keys: keys).routes, atPath: "/v1")

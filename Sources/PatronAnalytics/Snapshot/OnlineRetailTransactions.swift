@@ -10,41 +10,20 @@ public enum OnlineRetailTransactions {
     }
 
     public static func read(_ bytes: [UInt8]) throws(TransactionsFileError) -> (snapshot: OrderSnapshot, counts: Counts) {
-        var positions: [Int] = []
         var counts = Counts()
         var invoices: [String: (customer: String, time: Int64, amount: Double)] = [:]
         var invoiceOrder: [String] = []
-        try TransactionsCSV.forEachRecord(bytes) { fields, line throws(TransactionsFileError) in
-            guard !positions.isEmpty else {
-                let names = fields.map { $0.trimmingSpaces() }
-                for column in ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"] {
-                    guard let position = names.firstIndex(of: column) else {
-                        throw TransactionsFileError(
-                            line: line, message: "the header has no \(column) column: this is not the Online Retail file")
-                    }
-                    positions.append(position)
-                }
-                return
-            }
-            guard fields.count > positions.max() ?? 0 else { return }
-            counts.rows += 1
-            let invoice = fields[positions[0]]
-            let customerField = fields[positions[4]].trimmingSpaces()
-            guard !invoice.hasPrefix("C"), !customerField.isEmpty,
-                let quantity = Double(fields[positions[1]]), quantity > 0,
-                let price = Double(fields[positions[3]]), price > 0,
-                let time = ISODateParser.epochSeconds(Array(fields[positions[2]].utf8)[...])
-            else { return }
+        counts.rows = try OnlineRetailRows.forEach(bytes) { row in
             counts.keptRows += 1
-            let customer = customerField.hasSuffix(".0") ? String(customerField.dropLast(2)) : customerField
-            if let existing = invoices[invoice] {
-                invoices[invoice] = (existing.customer, min(existing.time, time), existing.amount + quantity * price)
+            if let existing = invoices[row.invoice] {
+                invoices[row.invoice] = (
+                    existing.customer, min(existing.time, row.time), existing.amount + row.quantity * row.price
+                )
             } else {
-                invoices[invoice] = (customer, time, quantity * price)
-                invoiceOrder.append(invoice)
+                invoices[row.invoice] = (row.customer, row.time, row.quantity * row.price)
+                invoiceOrder.append(row.invoice)
             }
         }
-        guard !positions.isEmpty else { throw TransactionsFileError(line: 0, message: "the file is empty") }
         var builder = OrderSnapshotBuilder(expectedOrders: invoiceOrder.count)
         for invoice in invoiceOrder {
             guard let order = invoices[invoice] else { continue }

@@ -13,6 +13,13 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// This object with `key` set to `value`; other values are returned unchanged.
+    public func setting(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members[key] = value
+        return .object(members)
+    }
+
     public var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil

@@ -97,6 +97,10 @@ public struct AnalyticsRefresher: Sendable {
             types: rules.reduce(into: Set<String>()) { $0.formUnion($1.1.eventTypes) }, customerIndex: customerIndex,
             count: facts.count, orders: loaded.snapshot)
 
+        let recommendationsStarted = ContinuousClock.now
+        let recommendations = try await StoreRecommendationModel(database: database, store: store).build(now: now)
+        let recommendationBytes = Data(recommendations.encoded()).base64EncodedString()
+        let recommendationSeconds = Self.seconds(ContinuousClock.now - recommendationsStarted)
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
         var computed: [(segment: SegmentRecord, members: [Int64])] = []
@@ -115,6 +119,10 @@ public struct AnalyticsRefresher: Sendable {
             let existing = Set(try await AnalyticsSource(sql: sql, storeID: store).allCustomerIds())
             try await CustomerMetricsRepository(sql: sql, storeID: store).replaceAll(
                 metricsRows.filter { existing.contains($0.customerId) }, computedAt: nowMilliseconds)
+            try await RecommendationRepository(sql: sql, storeID: store).save(
+                .init(
+                    token: UUID().uuidString, run: run, builtAt: nowMilliseconds, items: Int64(recommendations.items.count),
+                    model: recommendationBytes))
             let repository = SegmentRepository(sql: sql, storeID: store)
             var outcomes: [SegmentOutcome] = []
             var skipped = skipped
@@ -137,9 +145,17 @@ public struct AnalyticsRefresher: Sendable {
                 outcomes.append(
                     SegmentOutcome(id: segment.id, members: current.count, entered: entered.count, exited: exited.count))
             }
-            let summary = Self.summary(
+            var summary = Self.summary(
                 analysis, currency: loaded.currency, customers: facts.count, orders: loaded.snapshot.orderCount,
                 skippedSegments: skipped)
+            summary = summary.setting(
+                "recommendations",
+                [
+                    "items": .int(Int64(recommendations.items.count)),
+                    "items_with_neighbours": .int(Int64(recommendations.itemsWithNeighbours)),
+                    "items_with_reorder_interval": .int(Int64(recommendations.reorder.typicalDays.count { $0 > 0 })),
+                    "bytes": .int(Int64(recommendationBytes.utf8.count)), "seconds": .double(recommendationSeconds),
+                ])
             try await runs.finish(run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
             return (outcomes, skipped)
         }
@@ -147,6 +163,10 @@ public struct AnalyticsRefresher: Sendable {
             run: run, customers: facts.count, orders: loaded.snapshot.orderCount, segments: written?.outcomes ?? [],
             skippedSegments: written?.skipped ?? skipped, superseded: written == nil,
             seconds: clock().timeIntervalSince(started))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func minorUnitScale(_ currency: String?) -> Int64 {

@@ -54,6 +54,16 @@ public enum BuiltInFlows {
         steps: [FlowStep(.waitForBestTime), FlowStep(.send(channel: "email", template: "win-back"))], exitOn: [],
         holdout: 0.1)
 
+    public static let crossSell = FlowDefinition(
+        name: "cross-sell", title: "Cross-sell after delivery",
+        summary:
+            "Three days after an order is delivered, unless the customer has ordered again, products that go with what they bought (bought together with it, not more of the same), at their best time.",
+        purpose: .marketing, topic: "offers", trigger: .shipmentMilestone([.delivered]),
+        steps: [
+            FlowStep(.wait(seconds: 3 * 86_400)), FlowStep(.waitForBestTime),
+            FlowStep(.send(channel: "email", template: "cross-sell")),
+        ], exitOn: ["Order Completed", "Order Placed"], holdout: 0.1)
+
     public static let birthday = FlowDefinition(
         name: "birthday", title: "Birthday",
         summary: "A birthday greeting at 10:00 in the customer's time zone on their birthday.",
@@ -101,8 +111,8 @@ public enum BuiltInFlows {
         exitOn: ["Order Completed", "Order Placed"], holdout: 0.1)
 
     public static let all: [FlowDefinition] = [
-        orderThankYou, shippingUpdates, welcomeSeries, postPurchaseContent, abandonedCheckout, browseAbandonment, winBack,
-        birthday, purchaseAnniversary, replenishment, priceDrop, backInStock,
+        orderThankYou, shippingUpdates, welcomeSeries, postPurchaseContent, crossSell, abandonedCheckout, browseAbandonment,
+        winBack, birthday, purchaseAnniversary, replenishment, priceDrop, backInStock,
     ]
 
     public static func named(_ name: String) -> FlowDefinition? { all.first { $0.name == name } }

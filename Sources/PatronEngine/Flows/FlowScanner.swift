@@ -1,4 +1,5 @@
 import Foundation
+import PatronAnalytics
 import PatronCore
 import PatronStore
 import SQLKit
@@ -47,31 +48,44 @@ public struct FlowScanner: Sendable {
         }
     }
 
-    /// Customers whose consumable is due now: last purchase plus the product's typical reorder interval
-    /// falls between two days ago and tomorrow, and they have not bought it since.
+    /// Customers whose consumable is due now: their last purchase of it plus its reorder interval (their
+    /// own when they have re-bought it twice or more, else the product's, from the recommendation model
+    /// of the last analytics refresh) falls between two days ago and tomorrow, and they have not bought
+    /// it since.
     func replenishmentDue(writer: StoreWriter) async throws -> [(Int64, String, JSONValue)] {
-        let purchases = try await writer.sql.raw(
-            """
-            SELECT o.customer_id, l.product_external_id, o.placed_at FROM order_lines l JOIN orders o ON o.id = l.order_id
-            WHERE l.store_id = \(bind: writer.storeID) AND o.customer_id IS NOT NULL AND l.product_external_id IS NOT NULL
-                AND o.is_placeholder = 0 AND o.cancelled_at IS NULL AND o.placed_at >= \(bind: writer.now - 730 * 86_400_000)
-            """
-        ).all().map { (try $0.int("customer_id"), try $0.requiredText("product_external_id"), try $0.int("placed_at")) }
-        let intervals = ReorderIntervals(purchases: purchases.map { (customer: $0.0, product: $0.1, at: $0.2) })
+        guard let model = try await RecommendationModelCache.shared.model(store: writer.storeID, sql: writer.sql) else {
+            return []
+        }
+        let products = model.items.indices.filter { model.reorder.typicalDays[$0] > 0 }.map { model.items[$0] }
+        var purchases: [Int64: [(item: Int32, time: Int64)]] = [:]
+        for chunk in stride(from: 0, to: products.count, by: 500).map({ Array(products[$0..<min($0 + 500, products.count)]) }) {
+            for row in try await writer.sql.raw(
+                """
+                SELECT o.customer_id, l.product_external_id, o.placed_at FROM order_lines l JOIN orders o ON o.id = l.order_id
+                WHERE l.store_id = \(bind: writer.storeID) AND o.customer_id IS NOT NULL AND l.product_external_id IN (\(binds: chunk))
+                    AND o.is_placeholder = 0 AND o.cancelled_at IS NULL AND o.placed_at >= \(bind: writer.now - 730 * 86_400_000)
+                """
+            ).all() {
+                guard let item = model.index[try row.requiredText("product_external_id")] else { continue }
+                purchases[try row.int("customer_id"), default: []].append((item, try row.int("placed_at") / 1_000))
+            }
+        }
         var due: [(Int64, String, JSONValue)] = []
-        for (pair, last) in intervals.lastPurchase {
-            let (customer, product) = (pair.customer, pair.product)
-            guard let days = intervals.typicalDays[product] else { continue }
-            let dueAt = last + Int64(days) * 86_400_000
-            guard dueAt >= writer.now - 2 * 86_400_000, dueAt <= writer.now + 86_400_000 else { continue }
-            due.append(
-                (
-                    customer, "replenish:\(product):\(last)",
-                    [
-                        "productExternalId": .string(product), "typicalDays": .int(Int64(days)),
-                        "lastBoughtAt": .int(last),
-                    ]
-                ))
+        for (customer, bought) in purchases {
+            for entry in model.reorder.due(purchases: bought) {
+                let dueAt = entry.dueAt * 1_000
+                guard dueAt >= writer.now - 2 * 86_400_000, dueAt <= writer.now + 86_400_000 else { continue }
+                let product = model.items[Int(entry.item)]
+                let last = entry.lastPurchase * 1_000
+                due.append(
+                    (
+                        customer, "replenish:\(product):\(last)",
+                        [
+                            "productExternalId": .string(product), "typicalDays": .int(Int64(entry.intervalDays)),
+                            "lastBoughtAt": .int(last),
+                        ]
+                    ))
+            }
         }
         return due.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }

@@ -74,6 +74,9 @@ public struct MessageComposer: Sendable {
             if message.template == "product-tips" && extras["hasTips"] == .bool(false) {
                 return .suppress("no_matching_snippets")
             }
+            if message.template == "cross-sell" && extras["recommendations"]?["has"] != .bool(true) {
+                return .suppress("no_recommendations")
+            }
             let isMarketing = message.purpose == MessagePurpose.marketing.rawValue
             let signed = links.flatMap { links in message.customer.map { links.for(message: message, customer: $0, now: now) } }
             var linkScope: [String: JSONValue] = [:]
@@ -164,6 +167,9 @@ extension MessageComposer {
             let extras = try await MessageExtras.build(
                 template: message.template, context: message.context, customer: message.customer, store: message.store,
                 now: Timestamp.milliseconds(now), sql: sql)
+            if message.template == "cross-sell" && extras["recommendations"]?["has"] != .bool(true) {
+                return .suppress("no_recommendations")
+            }
             let scope = MessageScope.build(
                 sender: sender, customer: customer, recipient: phone, order: order, shipment: shipment, milestone: milestone,
                 purpose: message.purpose, extras: extras)

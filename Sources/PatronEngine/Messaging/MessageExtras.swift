@@ -58,6 +58,11 @@ enum MessageExtras {
             extras["favourites"] = .array(favourites)
             extras["hasFavourites"] = .bool(!favourites.isEmpty)
         }
+        if let recommendations = try await MessageRecommendations.build(
+            template: template, context: context, customer: customer, store: store, now: now, sql: sql)
+        {
+            extras["recommendations"] = recommendations
+        }
         if template == "campaign", case .int(let campaign) = context["campaignId"] ?? .null,
             let content = try await CampaignRepository(sql: sql, storeID: store).find(id: campaign)?.content
         {

@@ -22,6 +22,30 @@ struct SecretKeyAuthenticator: RouterMiddleware {
     }
 }
 
+/// Resolves `Authorization: Bearer` with any of `kinds` (say a storefront's write key `wk_` as well as
+/// the secret key) to the key's store, for read-only catalog data.
+struct StoreKeyAuthenticator: RouterMiddleware {
+    typealias Context = PatronRequestContext
+    let keys: APIKeyCache
+    let kinds: [APIKeyKind]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw Problem.unauthorized("send the store's secret key (sk_...) or write key (wk_...) as Authorization: Bearer")
+        }
+        let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        for kind in kinds {
+            if let store = try await keys.store(for: key, kind: kind) {
+                var context = context
+                context.storeID = store
+                return try await next(request, context)
+            }
+        }
+        throw Problem.unauthorized("the API key is not valid (it may have been revoked)")
+    }
+}
+
 /// Remembers key-to-store lookups for a short while so that hot ingestion paths skip a query.
 actor APIKeyCache {
     let database: Database

@@ -7,6 +7,7 @@ enum Schema {
         (2, "customer analytics", customerAnalytics),
         (3, "job queue", jobQueue),
         (4, "messaging", messaging),
+        (5, "recommendations", recommendations),
     ]
 
     static let storeDataModel: [String] = [
@@ -261,6 +262,22 @@ enum Schema {
         CREATE TABLE content_snippets (
             store_id BIGINT NOT NULL REFERENCES stores(id), scope TEXT NOT NULL, snippet_key TEXT NOT NULL, title TEXT NOT NULL,
             body TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, scope, snippet_key))
+        """,
+    ]
+
+    /// The recommendation model of each store's last analytics refresh (a versioned binary format,
+    /// base64 in TEXT so both engines store it alike) and the products the merchant never wants
+    /// recommended.
+    static let recommendations: [String] = [
+        """
+        CREATE TABLE recommendation_models (
+            store_id BIGINT PRIMARY KEY REFERENCES stores(id), token TEXT NOT NULL, run BIGINT, built_at BIGINT NOT NULL,
+            items BIGINT NOT NULL, model TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE recommendation_exclusions (
+            store_id BIGINT NOT NULL REFERENCES stores(id), product_external_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+            PRIMARY KEY (store_id, product_external_id))
         """,
     ]
 }
