@@ -56,7 +56,9 @@ public func buildRouter(
             database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(),
             allowPrivateWebhooks: configuration.allowPrivateWebhooks, clock: clock
         ).routes, atPath: "/api/v1")
-    let recommendations = RecommendationController(database: database, keys: keys, clock: clock)
+    let recommendations = RecommendationController(
+        database: database, keys: keys, clock: clock,
+        cache: RecommendationCache(recheckSeconds: configuration.recommendationCacheSeconds))
     router.addRoutes(recommendations.publicRoutes, atPath: "/api/v1")
     router.addRoutes(recommendations.routes, atPath: "/api/v1")
     router.addRoutes(

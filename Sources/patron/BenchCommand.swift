@@ -6,7 +6,7 @@ import PatronStore
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that anyone can run.",
-        subcommands: [IngestBench.self, AnalyticsBench.self, JobsBench.self, DeliveryBench.self])
+        subcommands: [IngestBench.self, AnalyticsBench.self, JobsBench.self, DeliveryBench.self, RecommendationsBench.self])
 }
 
 /// Starts `patron serve` as a separate process on a fresh store and measures ingestion through HTTP:

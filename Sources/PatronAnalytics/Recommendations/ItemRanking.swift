@@ -23,9 +23,22 @@ public struct ItemRanking: Sendable {
     public func top(
         _ k: Int, scores: [Int32: Double], fill: Bool = true, excluded: (Int32) -> Bool = { _ in false }
     ) -> [Int32] {
-        var scored = scores.filter { $0.value > 0 && !excluded($0.key) }.map { (item: $0.key, score: $0.value) }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : popularityRank[Int($0.item)] < popularityRank[Int($1.item)] }
-        var result = scored.prefix(k).map(\.item)
+        // Keep the best k in a small sorted buffer: one pass, no sort of every scored item.
+        func before(_ left: (item: Int32, score: Double), _ right: (item: Int32, score: Double)) -> Bool {
+            left.score != right.score
+                ? left.score > right.score : popularityRank[Int(left.item)] < popularityRank[Int(right.item)]
+        }
+        var best: [(item: Int32, score: Double)] = []
+        best.reserveCapacity(k + 1)
+        for (item, score) in scores where score > 0 {
+            let candidate = (item: item, score: score)
+            if best.count == k, let last = best.last, !before(candidate, last) { continue }
+            guard !excluded(item) else { continue }
+            let place = best.firstIndex { before(candidate, $0) } ?? best.count
+            best.insert(candidate, at: place)
+            if best.count > k { best.removeLast() }
+        }
+        var result = best.map(\.item)
         guard fill, result.count < k else { return result }
         let chosen = Set(result)
         for item in byPopularity where !chosen.contains(item) && !excluded(item) {

@@ -99,11 +99,19 @@ public struct RecommendationModel: Sendable {
     }
 
     /// One user's purchases in `log` as a history for ``PersonalRecommender``.
-    public static func history(of baskets: [Int], in log: BasketLog) -> [PersonalRecommender.Interaction] {
-        baskets.flatMap { basket in
-            log.items(of: basket).map {
-                PersonalRecommender.Interaction(item: $0, time: log.basketTime[basket], signal: .purchase)
+    /// One user's purchases in `log` (their baskets in time order) as a history for
+    /// ``PersonalRecommender``, cut as a store's is: the latest `orders` baskets, at most `lines` items.
+    public static func history(
+        of baskets: [Int], in log: BasketLog, orders: Int = PersonalRecommender.historyOrders,
+        lines: Int = PersonalRecommender.historyLines
+    ) -> [PersonalRecommender.Interaction] {
+        var history: [PersonalRecommender.Interaction] = []
+        for basket in baskets.suffix(orders).reversed() {
+            for item in log.items(of: basket) {
+                guard history.count < lines else { return history }
+                history.append(PersonalRecommender.Interaction(item: item, time: log.basketTime[basket], signal: .purchase))
             }
         }
+        return history
     }
 }

@@ -53,7 +53,7 @@ public struct FlowScanner: Sendable {
     /// of the last analytics refresh) falls between two days ago and tomorrow, and they have not bought
     /// it since.
     func replenishmentDue(writer: StoreWriter) async throws -> [(Int64, String, JSONValue)] {
-        guard let model = try await RecommendationModelCache.shared.model(store: writer.storeID, sql: writer.sql) else {
+        guard let model = try await RecommendationCache.shared.model(store: writer.storeID, sql: writer.sql) else {
             return []
         }
         let products = model.items.indices.filter { model.reorder.typicalDays[$0] > 0 }.map { model.items[$0] }

@@ -25,52 +25,47 @@ struct ProductCard: Sendable {
         ])
     }
 
+    /// One query: the products, their variants (cheapest sellable price, stock) and exclusions.
     static func load(_ externalIds: [String], store: Int64, sql: any SQLDatabase) async throws -> [String: ProductCard] {
         guard !externalIds.isEmpty else { return [:] }
-        let excluded = Set(
-            try await sql.raw(
-                """
-                SELECT product_external_id FROM recommendation_exclusions WHERE store_id = \(bind: store)
-                    AND product_external_id IN (\(binds: externalIds))
-                """
-            ).all().map { try $0.requiredText("product_external_id") })
         var cards: [String: ProductCard] = [:]
-        var byId: [Int64: String] = [:]
+        var hasVariants: Set<String> = []
+        var inStock: Set<String> = []
         for row in try await sql.raw(
             """
-            SELECT id, external_id, title, url, image_url, currency, category, status FROM products
-            WHERE store_id = \(bind: store) AND external_id IN (\(binds: externalIds))
+            SELECT p.external_id, p.title, p.url, p.image_url, p.currency, p.category, p.status,
+                v.price, v.compare_at_price, v.stock, v.image_url AS variant_image, v.id AS variant_id,
+                (SELECT COUNT(*) FROM recommendation_exclusions e
+                    WHERE e.store_id = p.store_id AND e.product_external_id = p.external_id) AS excluded
+            FROM products p LEFT JOIN variants v ON v.product_id = p.id
+            WHERE p.store_id = \(bind: store) AND p.external_id IN (\(binds: externalIds))
+            ORDER BY p.id, v.position, v.id
             """
         ).all() {
             let externalId = try row.requiredText("external_id")
-            byId[try row.int("id")] = externalId
-            cards[externalId] = ProductCard(
-                externalId: externalId, title: try row.text("title") ?? externalId,
-                url: try row.text("url").flatMap(MessageExtras.httpURL),
-                imageUrl: try row.text("image_url").flatMap(MessageExtras.httpURL),
-                price: nil, compareAtPrice: nil, currency: try row.text("currency"), category: try row.text("category"),
-                available: try row.text("status") == "active" && !excluded.contains(externalId))
-        }
-        guard !byId.isEmpty else { return cards }
-        var inStock: [String: Bool] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT product_id, price, compare_at_price, stock, image_url FROM variants
-            WHERE store_id = \(bind: store) AND product_id IN (\(binds: Array(byId.keys))) ORDER BY product_id, position, id
-            """
-        ).all() {
-            guard let externalId = byId[try row.int("product_id")], var card = cards[externalId] else { continue }
-            let stock = try row.optionalInt("stock")
-            let sellable = stock.map { $0 > 0 } ?? true
-            inStock[externalId] = (inStock[externalId] ?? false) || sellable
-            if sellable, let price = try row.optionalInt("price"), card.price.map({ price < $0 }) ?? true {
-                card.price = price
-                card.compareAtPrice = try row.optionalInt("compare_at_price")
+            var card =
+                try cards[externalId]
+                ?? ProductCard(
+                    externalId: externalId, title: try row.text("title") ?? externalId,
+                    url: try row.text("url").flatMap(MessageExtras.httpURL),
+                    imageUrl: try row.text("image_url").flatMap(MessageExtras.httpURL), price: nil, compareAtPrice: nil,
+                    currency: try row.text("currency"), category: try row.text("category"),
+                    available: try row.text("status") == "active" && (try row.int("excluded")) == 0)
+            if try row.optionalInt("variant_id") != nil {
+                hasVariants.insert(externalId)
+                let sellable = try row.optionalInt("stock").map { $0 > 0 } ?? true
+                if sellable {
+                    inStock.insert(externalId)
+                    if let price = try row.optionalInt("price"), card.price.map({ price < $0 }) ?? true {
+                        card.price = price
+                        card.compareAtPrice = try row.optionalInt("compare_at_price")
+                    }
+                }
+                if card.imageUrl == nil { card.imageUrl = try row.text("variant_image").flatMap(MessageExtras.httpURL) }
             }
-            if card.imageUrl == nil { card.imageUrl = try row.text("image_url").flatMap(MessageExtras.httpURL) }
             cards[externalId] = card
         }
-        for (externalId, stocked) in inStock where !stocked { cards[externalId]?.available = false }
+        for externalId in hasVariants.subtracting(inStock) { cards[externalId]?.available = false }
         return cards
     }
 }

@@ -11,10 +11,12 @@ import SQLKit
 public struct RecommendationReader: Sendable {
     public let sql: any SQLDatabase
     public let store: Int64
+    public let cache: RecommendationCache
 
-    public init(sql: any SQLDatabase, storeID: Int64) {
+    public init(sql: any SQLDatabase, storeID: Int64, cache: RecommendationCache = .shared) {
         self.sql = sql
         self.store = storeID
+        self.cache = cache
     }
 
     public enum ProductList: String, Sendable, CaseIterable {
@@ -32,7 +34,7 @@ public struct RecommendationReader: Sendable {
     }
 
     func model() async throws -> RecommendationModel? {
-        try await RecommendationModelCache.shared.model(store: store, sql: sql)
+        try await cache.model(store: store, sql: sql)
     }
 
     /// Nil when the store has no such product (in its catalog or its sales).
@@ -81,11 +83,14 @@ public struct RecommendationReader: Sendable {
     /// Personal picks for a customer from their purchases, views, carts and wishlist; nil when the store
     /// has no such customer.
     public func forCustomer(_ customer: Int64, limit: Int, now: Int64) async throws -> CustomerListing? {
-        guard try await exists("customers", id: customer) else { return nil }
+        let history = try await CustomerHistory.load(customer: customer, store: store, now: now, sql: sql)
+        // A customer with history exists; only one without needs the lookup.
+        if history.purchases.isEmpty && history.interests.isEmpty {
+            guard try await exists("customers", id: customer) else { return nil }
+        }
         guard let model = try await model() else {
             return CustomerListing(recommendations: Listing(items: [], modelBuiltAt: nil), replenishment: [])
         }
-        let history = try await CustomerHistory.load(customer: customer, store: store, now: now, sql: sql)
         var interactions: [PersonalRecommender.Interaction] = []
         for purchase in history.purchases {
             guard let item = model.index[purchase.product] else { continue }
@@ -97,10 +102,14 @@ public struct RecommendationReader: Sendable {
         }
         let inTransit = Set(history.inTransit.compactMap { model.index[$0] })
         let picks = model.personal.recommend(interactions, limit: limit * 3 + 10) { inTransit.contains($0) }
-        var listing = try await present(
-            picks, model: model, limit: limit, skip: inTransit, fillCategory: nil, fill: true)
+        // Consumables due from now on, or overdue by less than their interval (or 30 days): anything
+        // later overdue has most likely been replaced or bought elsewhere.
         let due = model.reorder.due(purchases: interactions.filter { $0.signal == .purchase }.map { ($0.item, $0.time) })
-        let dueCards = try await ProductCard.load(due.map { model.items[Int($0.item)] }, store: store, sql: sql)
+            .filter { $0.dueAt * 1_000 >= now - max(Int64($0.intervalDays), 30) * 86_400_000 }.prefix(20)
+        var dueCards: [String: ProductCard] = [:]
+        var listing = try await present(
+            picks, model: model, limit: limit, skip: inTransit, fillCategory: nil, fill: true, alsoLoad: due.map(\.item)
+        ) { dueCards = $0 }
         let replenishment: [JSONValue] = due.map { entry in
             let product = model.items[Int(entry.item)]
             return [
@@ -153,9 +162,10 @@ public struct RecommendationReader: Sendable {
 
     /// Keeps the first `limit` picks that can be shown, tops up with best-sellers, and renders each with
     /// its product card and reason.
+    /// `alsoLoad` items get their cards loaded in the same query, handed to `cards`.
     func present(
         _ picks: [RecommendedItem], model: RecommendationModel, limit: Int, skip: Set<Int32>,
-        fillCategory: Int32?, fill: Bool
+        fillCategory: Int32?, fill: Bool, alsoLoad: [Int32] = [], cards loaded: ([String: ProductCard]) -> Void = { _ in }
     ) async throws -> Listing {
         var candidates = picks.filter { !skip.contains($0.item) }
         if fill {
@@ -168,19 +178,33 @@ public struct RecommendationReader: Sendable {
                 candidates.append(RecommendedItem(item: pick.item, score: 0, reason: pick.reason))
             }
         }
-        let sources = candidates.compactMap { $0.reason.sourceItem }
-        let ids = Array(Set((candidates.map(\.item) + sources).map { model.items[Int($0)] }))
-        let cards = try await ProductCard.load(ids, store: store, sql: sql)
+        // Cards are read a few more than still needed at a time: usually one small query does.
         var items: [JSONValue] = []
-        for pick in candidates {
-            let product = model.items[Int(pick.item)]
-            guard let card = cards[product], card.available else { continue }
-            guard case .object(var object) = card.json else { continue }
-            object["score"] = .double((pick.score * 10_000).rounded() / 10_000)
-            object["reason"] = RecommendationReasonText.json(pick.reason, model: model, titles: cards)
-            items.append(.object(object))
-            if items.count == limit { break }
+        var cards: [String: ProductCard] = [:]
+        var next = 0
+        var extraLoaded = false
+        while items.count < limit && next < candidates.count {
+            let batch = candidates[next..<min(candidates.count, next + limit - items.count + 5)]
+            next = batch.endIndex
+            var wanted = batch.flatMap { [$0.item] + ($0.reason.sourceItem.map { [$0] } ?? []) }
+            if !extraLoaded {
+                wanted += alsoLoad
+                extraLoaded = true
+            }
+            let ids = Array(Set(wanted.map { model.items[Int($0)] }).subtracting(cards.keys))
+            cards.merge(try await cache.cards(ids, store: store, sql: sql)) { _, new in new }
+            for pick in batch where items.count < limit {
+                let product = model.items[Int(pick.item)]
+                guard let card = cards[product], card.available, case .object(var object) = card.json else { continue }
+                object["score"] = .double((pick.score * 10_000).rounded() / 10_000)
+                object["reason"] = RecommendationReasonText.json(pick.reason, model: model, titles: cards)
+                items.append(.object(object))
+            }
         }
+        if !extraLoaded && !alsoLoad.isEmpty {
+            cards.merge(try await cache.cards(alsoLoad.map { model.items[Int($0)] }, store: store, sql: sql)) { _, new in new }
+        }
+        loaded(cards)
         return Listing(items: items, modelBuiltAt: model.builtAt * 1_000)
     }
 }

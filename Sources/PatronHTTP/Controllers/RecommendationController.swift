@@ -11,9 +11,11 @@ struct RecommendationController: Sendable {
     let database: Database
     let keys: APIKeyCache
     let clock: @Sendable () -> Date
+    /// This application's own cache: it serves one database, so it may trust models and cards for a while.
+    let cache: RecommendationCache
 
     private func read<T: Sendable>(_ store: Int64, _ body: @Sendable (RecommendationReader) async throws -> T) async throws -> T {
-        try await database.read { try await body(RecommendationReader(sql: $0, storeID: store)) }
+        try await database.read { try await body(RecommendationReader(sql: $0, storeID: store, cache: cache)) }
     }
 
     var publicRoutes: RouteCollection<PatronRequestContext> {
@@ -79,6 +81,7 @@ struct RecommendationController: Sendable {
             let created = try await database.write(store: store) {
                 try await RecommendationRepository(sql: $0, storeID: store).exclude(product: product, now: now)
             }
+            await cache.forget(store: store)
             return Response.json(["product": .string(product), "excluded": true], status: created ? .created : .ok)
         }
         routes.delete("recommendations/exclusions/:product") { _, context in
@@ -87,6 +90,7 @@ struct RecommendationController: Sendable {
                 try await RecommendationRepository(sql: $0, storeID: store).include(product: product)
             }
             guard removed else { throw Problem.notFound("product \(product.prefix(80)) is not excluded") }
+            await cache.forget(store: store)
             return Response.json(["product": .string(product), "excluded": false])
         }
         return routes

@@ -29,6 +29,9 @@ public struct PatronConfiguration: Sendable {
     public var allowPrivateWebhooks: Bool
     /// Where shoppers reach this server: the base of tracked links, the open pixel and unsubscribe pages.
     public var publicURL: String
+    /// How long the recommendation API trusts its cached model and product cards (price, stock) before
+    /// looking again; 0 reads them on every request.
+    public var recommendationCacheSeconds: Double = 2
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseLocation: String = "patron.sqlite",
