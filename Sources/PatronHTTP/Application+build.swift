@@ -58,7 +58,7 @@ public func buildRouter(
         ).routes, atPath: "/api/v1")
     let recommendations = RecommendationController(
         database: database, keys: keys, clock: clock,
-        cache: RecommendationCache(recheckSeconds: configuration.recommendationCacheSeconds))
+        cache: RecommendationCache(database: database, recheckSeconds: configuration.recommendationCacheSeconds))
     router.addRoutes(recommendations.publicRoutes, atPath: "/api/v1")
     router.addRoutes(recommendations.routes, atPath: "/api/v1")
     router.addRoutes(

@@ -85,6 +85,8 @@ struct DemoCommand: AsyncParsableCommand {
                 '\(url)/api/v1/segments/preview'
               curl -u '\(credentials.writeKey):' -H 'Content-Type: application/json' \\
                 -d '{"userId":"cus_0001","event":"Product Viewed","properties":{"product_id":"prod_001"}}' \(url)/v1/track
+              curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/recommendations/customers/\(buyer)?limit=4'
+              curl -H 'Authorization: Bearer \(credentials.writeKey)' '\(url)/api/v1/recommendations/products/prod_001?kind=together&limit=4'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/flows'
               curl -H 'Authorization: Bearer \(credentials.secretKey)' '\(url)/api/v1/flows/order-thank-you/preview?customer=\(buyer)' \\
                 | python3 -c 'import json,sys; print(json.load(sys.stdin)["text"])'

@@ -62,12 +62,14 @@ struct RecommendationsBench: AsyncParsableCommand {
             let product =
                 products[(index * 7919) % products.count].addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return switch kind {
+            case "baseline": "/api/v1/store"
             case "customer": "/api/v1/recommendations/customers/\(customers[(index * 104_729) % customers.count])?limit=10"
             case "popular": "/api/v1/recommendations/popular?limit=10"
             default: "/api/v1/recommendations/products/\(product)?kind=\(kind)&limit=10"
             }
         }
-        let kinds = ["together", "related", "similar", "popular", "customer"]
+        // `baseline` is the cheapest authenticated endpoint (one query): what this machine gives any request.
+        let kinds = ["baseline", "together", "related", "similar", "popular", "customer"]
         for kind in kinds {
             for index in 0..<min(200, requests) {
                 _ = try connection.send(method: "GET", path: path(kind, index), headers: auth, body: [])

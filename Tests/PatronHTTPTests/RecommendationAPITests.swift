@@ -111,6 +111,17 @@ struct RecommendationAPITests {
             let teaTogether = try RecommendationFixture.products(
                 try await patron.api(.get, "/api/v1/recommendations/products/tea"))
             #expect(!teaTogether.contains("soldout"))
+
+            // A product added after the refresh: nothing bought with it yet, its category's best-sellers as related.
+            let spoon = RecommendationFixture.product("spoon", category: "Kitchen", type: "Spoon")
+            #expect(try await patron.api(.post, "/api/v1/products", json: spoon).status == .created)
+            let spoonTogether = try await patron.api(.get, "/api/v1/recommendations/products/spoon")
+            #expect(spoonTogether.status == .ok)
+            #expect(try RecommendationFixture.products(spoonTogether).isEmpty)
+            let spoonRelated = try RecommendationFixture.products(
+                try await patron.api(.get, "/api/v1/recommendations/products/spoon?kind=related&limit=3"))
+            #expect(spoonRelated.first == "knife", "Kitchen's best-seller: \(spoonRelated)")
+            #expect(!spoonRelated.contains("tea"))
         }
     }
 

@@ -27,7 +27,8 @@ struct CustomerHistory: Sendable {
                 SELECT 'purchase' AS kind, l.product_external_id AS value, o.placed_at AS at,
                     CASE WHEN o.placed_at > \(bind: now - 30 * 86_400_000) THEN
                         (SELECT COUNT(*) FROM shipments s WHERE s.store_id = o.store_id
-                            AND s.order_external_id = o.external_id AND s.delivered_at IS NOT NULL)
+                            AND s.order_external_id = o.external_id
+                            AND (s.delivered_at IS NOT NULL OR s.status = 'delivered'))
                     ELSE 1 END AS delivered
                 FROM orders o JOIN order_lines l ON l.order_id = o.id
                 WHERE o.id IN (

@@ -25,9 +25,11 @@ struct ProductCard: Sendable {
         ])
     }
 
-    /// One query: the products, their variants (cheapest sellable price, stock) and exclusions.
-    static func load(_ externalIds: [String], store: Int64, sql: any SQLDatabase) async throws -> [String: ProductCard] {
-        guard !externalIds.isEmpty else { return [:] }
+    /// One query: the products (these, or all of the store's when nil), their variants (cheapest
+    /// sellable price, stock) and exclusions.
+    static func load(_ externalIds: [String]?, store: Int64, sql: any SQLDatabase) async throws -> [String: ProductCard] {
+        if let externalIds, externalIds.isEmpty { return [:] }
+        let only: SQLQueryString = externalIds.map { " AND p.external_id IN (\(binds: $0))" } ?? ""
         var cards: [String: ProductCard] = [:]
         var hasVariants: Set<String> = []
         var inStock: Set<String> = []
@@ -38,7 +40,7 @@ struct ProductCard: Sendable {
                 (SELECT COUNT(*) FROM recommendation_exclusions e
                     WHERE e.store_id = p.store_id AND e.product_external_id = p.external_id) AS excluded
             FROM products p LEFT JOIN variants v ON v.product_id = p.id
-            WHERE p.store_id = \(bind: store) AND p.external_id IN (\(binds: externalIds))
+            WHERE p.store_id = \(bind: store)\(only)
             ORDER BY p.id, v.position, v.id
             """
         ).all() {

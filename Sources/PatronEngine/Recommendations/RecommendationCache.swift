@@ -6,24 +6,44 @@ import SQLKit
 
 /// Decoded models and product cards kept in memory, so a recommendation costs few queries or none.
 ///
-/// Every stored model gets a new random token, so the shared cache (``shared``, `recheckSeconds` 0) never
-/// serves a stale model or one from another database: it asks for the token each time and reads product
-/// cards fresh. A cache that belongs to one database (the API's) may trust a store's token and its cards
-/// for `recheckSeconds`, so a refresh made by another process, a stock change or a price change shows
-/// within that time; exclusions made through this process show at once (``forget(store:)``).
+/// Every stored model gets a new random token, so the shared cache (``shared``, no database of its own)
+/// never serves a stale model or one from another database: it asks for the token each time and reads
+/// product cards fresh. The API's cache belongs to one database: it trusts a store's token for
+/// `recheckSeconds` and keeps the store's whole catalog of cards in memory, reloaded in the background
+/// once it is older than `recheckSeconds` (or twenty times its last load time, for big catalogs), so a
+/// refresh made by another process, a price or a stock change shows within that time; products missing
+/// from it are read at once, and exclusions made through this process show at once (``forget(store:)``).
 public actor RecommendationCache {
     public static let shared = RecommendationCache()
     static let modelCapacity = 64
-    static let cardCapacity = 50_000
 
     let recheck: Duration
+    let database: Database?
     private var models: [String: RecommendationModel] = [:]
     private var modelOrder: [String] = []
     private var tokens: [Int64: (token: String, at: ContinuousClock.Instant)] = [:]
-    private var cards: [Int64: [String: (card: ProductCard?, at: ContinuousClock.Instant)]] = [:]
+    private var catalogs: [Int64: Catalog] = [:]
+    /// Bumped by ``forget(store:)``, so a reload that began before it does not put old cards back.
+    private var generations: [Int64: Int] = [:]
 
-    /// `recheckSeconds` > 0 only for a cache used with a single database.
-    public init(recheckSeconds: Double = 0) { recheck = .milliseconds(Int64(recheckSeconds * 1_000)) }
+    private struct Catalog {
+        var cards: [String: ProductCard]
+        var loadedAt: ContinuousClock.Instant
+        var loadTime: Duration
+        var reloading = false
+    }
+
+    /// The shared, always-fresh cache.
+    public init() {
+        recheck = .zero
+        database = nil
+    }
+
+    /// A cache for `database` alone, trusting what it holds for `recheckSeconds` (0: never).
+    public init(database: Database, recheckSeconds: Double) {
+        recheck = .milliseconds(Int64(recheckSeconds * 1_000))
+        self.database = recheckSeconds > 0 ? database : nil
+    }
 
     func model(store: Int64, sql: any SQLDatabase) async throws -> RecommendationModel? {
         if recheck > .zero, let recent = tokens[store], ContinuousClock.now - recent.at < recheck,
@@ -43,29 +63,45 @@ public actor RecommendationCache {
         return model
     }
 
-    /// The cards of these products (absent: no such product), fresh within `recheckSeconds`.
+    /// The cards of these products (absent: no such product).
     func cards(_ externalIds: [String], store: Int64, sql: any SQLDatabase) async throws -> [String: ProductCard] {
-        guard recheck > .zero else { return try await ProductCard.load(externalIds, store: store, sql: sql) }
-        let now = ContinuousClock.now
+        guard let database else { return try await ProductCard.load(externalIds, store: store, sql: sql) }
+        if catalogs[store] == nil {
+            let started = ContinuousClock.now
+            let all = try await ProductCard.load(nil, store: store, sql: sql)
+            catalogs[store] = Catalog(cards: all, loadedAt: ContinuousClock.now, loadTime: ContinuousClock.now - started)
+        }
+        guard var catalog = catalogs[store] else { return [:] }
+        if !catalog.reloading, ContinuousClock.now - catalog.loadedAt > max(recheck, catalog.loadTime * 20) {
+            catalog.reloading = true
+            catalogs[store] = catalog
+            Task { await self.reload(store: store, database: database) }
+        }
         var result: [String: ProductCard] = [:]
         var missing: [String] = []
-        let known = cards[store] ?? [:]
         for id in externalIds {
-            if let entry = known[id], now - entry.at < recheck {
-                if let card = entry.card { result[id] = card }
-            } else {
-                missing.append(id)
-            }
+            if let card = catalog.cards[id] { result[id] = card } else { missing.append(id) }
         }
         guard !missing.isEmpty else { return result }
-        let loaded = try await ProductCard.load(missing, store: store, sql: sql)
-        var updated = cards[store] ?? [:]
-        if updated.count > Self.cardCapacity { updated.removeAll() }
-        for id in missing { updated[id] = (loaded[id], now) }
-        cards[store] = updated
-        return result.merging(loaded) { _, new in new }
+        return result.merging(try await ProductCard.load(missing, store: store, sql: sql)) { _, new in new }
     }
 
-    /// Drops a store's cards, after a change this process made (an exclusion).
-    public func forget(store: Int64) { cards[store] = nil }
+    private func reload(store: Int64, database: Database) async {
+        let started = ContinuousClock.now
+        let generation = generations[store, default: 0]
+        do {
+            let all = try await database.read { try await ProductCard.load(nil, store: store, sql: $0) }
+            guard generations[store, default: 0] == generation else { return }
+            catalogs[store] = Catalog(cards: all, loadedAt: ContinuousClock.now, loadTime: ContinuousClock.now - started)
+        } catch {
+            catalogs[store]?.reloading = false
+            catalogs[store]?.loadedAt = ContinuousClock.now
+        }
+    }
+
+    /// Drops a store's catalog after a change this process made (an exclusion): the next request reloads it.
+    public func forget(store: Int64) {
+        catalogs[store] = nil
+        generations[store, default: 0] += 1
+    }
 }

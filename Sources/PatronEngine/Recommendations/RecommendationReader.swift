@@ -37,16 +37,21 @@ public struct RecommendationReader: Sendable {
         try await cache.model(store: store, sql: sql)
     }
 
-    /// Nil when the store has no such product (in its catalog or its sales).
+    /// Nil when the store has no such product (in its catalog or its sales). A product added to the
+    /// catalog since the last refresh gets its category's best-sellers (none for `together`).
     public func forProduct(_ product: String, list: ProductList, limit: Int) async throws -> Listing? {
-        guard let model = try await model() else {
-            let known =
-                try await sql.raw(
-                    "SELECT id FROM products WHERE store_id = \(bind: store) AND external_id = \(bind: product)"
-                ).first() != nil
-            return known ? Listing(items: [], modelBuiltAt: nil) : nil
+        let model = try await model()
+        guard let model, let item = model.index[product] else {
+            guard
+                let row = try await sql.raw(
+                    "SELECT category FROM products WHERE store_id = \(bind: store) AND external_id = \(bind: product)"
+                ).first()
+            else { return nil }
+            guard let model, list != .together else { return Listing(items: [], modelBuiltAt: model.map { $0.builtAt * 1_000 }) }
+            let category = try row.text("category").flatMap { model.attributes.categories.firstIndex(of: $0) }.map { Int32($0) }
+            return try await present(
+                [], model: model, limit: limit, skip: [], fillCategory: category, fill: true, fillOnlyCategory: category != nil)
         }
-        guard let item = model.index[product] else { return nil }
         let wanted = limit * 3 + 10
         let picks: [RecommendedItem] =
             switch list {
@@ -165,14 +170,15 @@ public struct RecommendationReader: Sendable {
     /// `alsoLoad` items get their cards loaded in the same query, handed to `cards`.
     func present(
         _ picks: [RecommendedItem], model: RecommendationModel, limit: Int, skip: Set<Int32>,
-        fillCategory: Int32?, fill: Bool, alsoLoad: [Int32] = [], cards loaded: ([String: ProductCard]) -> Void = { _ in }
+        fillCategory: Int32?, fill: Bool, fillOnlyCategory: Bool = false, alsoLoad: [Int32] = [],
+        cards loaded: ([String: ProductCard]) -> Void = { _ in }
     ) async throws -> Listing {
         var candidates = picks.filter { !skip.contains($0.item) }
         if fill {
             let seen = Set(candidates.map(\.item)).union(skip)
             let extra =
                 (fillCategory.map { model.popular(category: $0, limit: limit * 2 + 10) } ?? [])
-                + model.popular(category: nil, limit: limit * 3 + 10)
+                + (fillOnlyCategory ? [] : model.popular(category: nil, limit: limit * 3 + 10))
             var added = Set<Int32>()
             for pick in extra where !seen.contains(pick.item) && added.insert(pick.item).inserted {
                 candidates.append(RecommendedItem(item: pick.item, score: 0, reason: pick.reason))

@@ -17,22 +17,29 @@ public enum HTTPPost {
         to address: SocketAddress, tlsHost: String?, path: String, headers: HTTPHeaders, body: [UInt8],
         timeout: TimeAmount = .seconds(30), maxResponseBytes: Int = 1 << 20
     ) async throws -> Reply {
-        let reply = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Reply.self)
         let tls = try tlsHost.map { _ in try NIOSSLContext(configuration: .makeClientConfiguration()) }
-        let channel = try await ClientBootstrap(group: reply.futureResult.eventLoop)
-            .connectTimeout(.seconds(10))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls, let tlsHost {
-                        let serverName = tlsHost.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : tlsHost
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+        let reply = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Reply.self)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: reply.futureResult.eventLoop)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls, let tlsHost {
+                            let serverName = tlsHost.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : tlsHost
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        }
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(ReplyCollector(reply: reply, limit: maxResponseBytes))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ReplyCollector(reply: reply, limit: maxResponseBytes))
                 }
-            }
-            .connect(to: address).get()
+                .connect(to: address).get()
+        } catch {
+            // Nothing will ever answer: a promise left pending is a leak NIO traps on in debug builds.
+            reply.fail(error)
+            throw error
+        }
         let deadline = channel.eventLoop.scheduleTask(in: timeout) {
             reply.fail(ChannelError.connectTimeout(timeout))
             channel.close(promise: nil)

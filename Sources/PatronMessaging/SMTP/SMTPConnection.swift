@@ -39,20 +39,27 @@ public final class SMTPConnection: Sendable {
         let implicitContext = relay.implicitTLS ? tls : nil
         let host = relay.host
         let closeReason = CloseReason()
-        let channel = try await ClientBootstrap(group: greeting.futureResult.eventLoop)
-            .connectTimeout(.seconds(15))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let implicitContext {
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: greeting.futureResult.eventLoop)
+                .connectTimeout(.seconds(15))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let implicitContext {
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: implicitContext, serverHostname: serverName(host)))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPResponseDecoder()))
                         try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: implicitContext, serverHostname: serverName(host)))
+                            SMTPClientHandler(greeting: greeting, closeReason: closeReason))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPResponseDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(
-                        SMTPClientHandler(greeting: greeting, closeReason: closeReason))
                 }
-            }
-            .connect(host: relay.host, port: relay.port).get()
+                .connect(host: relay.host, port: relay.port).get()
+        } catch {
+            // No greeting will come: a promise left pending is a leak NIO traps on in debug builds.
+            greeting.fail(error)
+            throw error
+        }
         do {
             let timeout = channel.eventLoop.scheduleTask(in: replyTimeout) {
                 greeting.fail(SMTPError.timeout(stage: "the greeting"))
