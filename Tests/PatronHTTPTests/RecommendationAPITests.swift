@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import PatronCore
+import PatronEngine
 import PatronStore
 import Testing
 
@@ -230,6 +231,39 @@ struct RecommendationAPITests {
             let flows = try await patron.list("/api/v1/flows")
             #expect(flows.contains { $0["name"] == "cross-sell" })
             #expect(try await patron.api(.post, "/api/v1/flows/cross-sell/enable").status == .ok)
+        }
+    }
+
+    @Test("the replenishment scan starts a run for customers whose staple is due now, by their own rhythm")
+    func replenishmentScan() async throws {
+        try await withPatron { patron in
+            try await RecommendationFixture.populate(patron)
+            try await MessagingAPITests.configureSender(patron)
+            #expect(try await patron.api(.post, "/api/v1/flows/replenishment/enable").status == .ok)
+            let scanner = FlowScanner(
+                database: patron.database, services: FlowServices(database: patron.database), clock: { Date() })
+            let started = try await scanner.scan(store: patron.storeA.id)
+            #expect(try await scanner.scan(store: patron.storeA.id) == 0, "once per customer, product and purchase")
+            // Tea buyer n last bought 35 - n days ago and buys every 30 days: due 5 - n days ago. The window is
+            // two days ago to tomorrow, so t4 and t5 for sure, t3 and t6 at its edges, never t1 or t2.
+            #expect((2...4).contains(started), "\(started)")
+            var customers: [Int64] = []
+            for id in Int64(1)...Int64(max(started, 1)) {
+                let run = try await patron.database.read {
+                    try await FlowRunRepository(sql: $0, storeID: patron.storeA.id).find(id: id)
+                }
+                #expect(run?.flow == "replenishment" && run?.context["productExternalId"] == "tea")
+                #expect(run?.context["typicalDays"] == .int(30))
+                if let customer = run?.customer { customers.append(customer) }
+            }
+            for name in ["t4", "t5"] {
+                let id = try #require(try await patron.customer(externalId: name)?["id"]?.intValue)
+                #expect(customers.contains(id), "\(name) is due")
+            }
+            for name in ["t1", "t2", "k1"] {
+                let id = try #require(try await patron.customer(externalId: name)?["id"]?.intValue)
+                #expect(!customers.contains(id), "\(name) is not due")
+            }
         }
     }
 }

@@ -50,8 +50,8 @@ public struct FlowScanner: Sendable {
 
     /// Customers whose consumable is due now: their last purchase of it plus its reorder interval (their
     /// own when they have re-bought it twice or more, else the product's, from the recommendation model
-    /// of the last analytics refresh) falls between two days ago and tomorrow, and they have not bought
-    /// it since.
+    /// of the last analytics refresh) falls between two days ago and tomorrow, they have not bought it
+    /// since, and it can be bought (active, in stock, not excluded).
     func replenishmentDue(writer: StoreWriter) async throws -> [(Int64, String, JSONValue)] {
         guard let model = try await RecommendationCache.shared.model(store: writer.storeID, sql: writer.sql) else {
             return []
@@ -87,7 +87,12 @@ public struct FlowScanner: Sendable {
                     ))
             }
         }
-        return due.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        // A reminder to re-buy what cannot be bought (sold out, archived, excluded) is worse than none.
+        let sellable = try await ProductCard.load(
+            Array(Set(due.compactMap { $0.2["productExternalId"]?.stringValue })), store: writer.storeID, sql: writer.sql
+        ).filter { $0.value.available }
+        return due.filter { sellable[$0.2["productExternalId"]?.stringValue ?? ""] != nil }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
     /// Customers whose birthday is today where they are.
