@@ -54,9 +54,14 @@ struct DemoCommand: AsyncParsableCommand {
                 try await flows.setEnabled(true, flow: flow, store: credentials.id)
             }
             let analytics = try await AnalyticsRefresher(database: database).refresh(store: credentials.id, reason: "demo")
-            // The examples show a customer who has bought, so their predictions are not empty.
-            let buyer = try await database.read {
-                try await AnalyticsSource(sql: $0, storeID: credentials.id).metrics(after: 0).first?.customerId
+            // The examples show a customer who has bought, so their predictions are not empty, and who accepts
+            // marketing email, so the thank-you preview shows its recommendations.
+            let buyer = try await database.read { sql in
+                let source = AnalyticsSource(sql: sql, storeID: credentials.id)
+                let buyers = try await source.metrics(after: 0).map(\.customerId)
+                let subscribed = Set(
+                    try await source.latestConsents().filter { $0.channel == "email" && $0.subscribed }.map(\.customerId))
+                return buyers.first { subscribed.contains($0) } ?? buyers.first
             }
             return (credentials, counts, analytics, buyer ?? 1)
         }
