@@ -8,17 +8,7 @@ public enum BasketsCSV {
         var builder = BasketLogBuilder()
         try TransactionsCSV.forEachRecord(bytes) { fields, line throws(TransactionsFileError) in
             guard !positions.isEmpty else {
-                let names = fields.map { $0.trimmingSpaces().lowercased() }
-                for column in requiredColumns {
-                    guard let position = names.firstIndex(of: column) else {
-                        throw TransactionsFileError(
-                            line: line,
-                            message:
-                                "the header has no \(column) column: expected user,basket,ts,item, found \(names.joined(separator: ","))"
-                        )
-                    }
-                    positions.append(position)
-                }
+                positions = try TransactionsCSV.headerPositions(fields, required: requiredColumns, line: line)
                 return
             }
             guard fields.count > positions.max() ?? 0 else {

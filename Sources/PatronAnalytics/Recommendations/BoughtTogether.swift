@@ -16,7 +16,15 @@ public struct BoughtTogether: Sendable {
     public let pairs: [[Pair]]
 
     public init(_ log: BasketLog, groups: [Int32]? = nil, limit: Int = 20, minimumBaskets: Int = 2, shrinkage: Double = 10) {
-        let index = ItemBaskets(log)
+        self.init(
+            log, index: ItemBaskets(log), groups: groups, limit: limit, minimumBaskets: minimumBaskets, shrinkage: shrinkage)
+    }
+
+    /// With the log's inverted index already built (the model builds it once for every part).
+    init(
+        _ log: BasketLog, index: ItemBaskets, groups: [Int32]? = nil, limit: Int = 20, minimumBaskets: Int = 2,
+        shrinkage: Double = 10
+    ) {
         let total = Double(max(log.basketCount, 1))
         var accumulator = SparseAccumulator(size: log.items.count)
         var pairs: [[Pair]] = []

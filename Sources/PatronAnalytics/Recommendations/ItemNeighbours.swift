@@ -22,10 +22,10 @@ public struct ItemNeighbours: Sendable {
     public func neighbours(of item: Int) -> Range<Int> { start[item]..<start[item + 1] }
 
     /// `basketWeight[b]` is basket b's recency weight; `degree[i]` the sum of those over i's baskets.
-    public static func walk(
-        _ log: BasketLog, basketWeight: [Double], degree: [Double], alpha: Double, beta: Double, limit: Int
+    static func walk(
+        _ log: BasketLog, index: ItemBaskets, basketWeight: [Double], degree: [Double], alpha: Double, beta: Double,
+        limit: Int
     ) -> ItemNeighbours {
-        let index = ItemBaskets(log)
         let itemCount = log.items.count
         let penalty = degree.map { $0 > 0 ? 1 / pow($0, beta) : 0 }
         let basketStep = (0..<log.basketCount).map { pow(1 / Double(max(1, log.items(of: $0).count)), alpha) }

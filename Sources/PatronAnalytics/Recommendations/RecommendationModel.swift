@@ -87,13 +87,14 @@ public struct RecommendationModel: Sendable {
         for item in trending where attributes.category[Int(item)] >= 0 {
             byCategory[Int(attributes.category[Int(item)])].append(item)
         }
+        let index = ItemBaskets(log)
         let neighbours = ItemNeighbours.walk(
-            log, basketWeight: basketWeight, degree: degree, alpha: options.alpha, beta: options.beta,
+            log, index: index, basketWeight: basketWeight, degree: degree, alpha: options.alpha, beta: options.beta,
             limit: options.neighbourLimit)
         return RecommendationModel(
             items: log.items, attributes: attributes, ranking: ranking, recentPopularity: recentPopularity, trending: trending,
             trendingByCategory: byCategory, neighbours: neighbours,
-            together: BoughtTogether(log, groups: attributes.family, limit: options.togetherLimit).pairs,
+            together: BoughtTogether(log, index: index, groups: attributes.family, limit: options.togetherLimit).pairs,
             similar: SimilarItems(attributes, ranking: ranking, limit: options.similarLimit), reorder: ReorderIntervals(log),
             builtAt: now, parameters: options.personal)
     }

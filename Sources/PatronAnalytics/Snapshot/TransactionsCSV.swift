@@ -21,18 +21,8 @@ public enum TransactionsCSV {
         var builder = OrderSnapshotBuilder(expectedOrders: bytes.count / 32)
         try forEachRecord(bytes) { fields, line throws(TransactionsFileError) in
             guard !positions.isEmpty else {
-                let names = fields.map { $0.trimmingSpaces().lowercased() }
-                for column in requiredColumns {
-                    guard let position = names.firstIndex(of: column) else {
-                        throw TransactionsFileError(
-                            line: line,
-                            message:
-                                "the header has no \(column) column: expected customer_id,date,amount, found \(names.joined(separator: ","))"
-                        )
-                    }
-                    positions.append(position)
-                }
-                columnCount = names.count
+                positions = try headerPositions(fields, required: requiredColumns, line: line)
+                columnCount = fields.count
                 return
             }
             guard fields.count > positions.max() ?? 0 else {
@@ -72,6 +62,26 @@ public enum TransactionsCSV {
             throw TransactionsFileError(line: 0, message: "the file is empty: expected a header customer_id,date,amount")
         }
         return builder.build()
+    }
+
+    /// Where each required column (case-insensitive) is in a header, or an error naming the first one
+    /// missing, what was expected and what was found.
+    static func headerPositions(
+        _ fields: [String], required: [String], line: Int
+    ) throws(TransactionsFileError) -> [Int] {
+        let names = fields.map { $0.trimmingSpaces().lowercased() }
+        var positions: [Int] = []
+        for column in required {
+            guard let position = names.firstIndex(of: column) else {
+                throw TransactionsFileError(
+                    line: line,
+                    message:
+                        "the header has no \(column) column: expected \(required.joined(separator: ",")), found \(names.joined(separator: ","))"
+                )
+            }
+            positions.append(position)
+        }
+        return positions
     }
 
     /// Hands every record of `bytes` (header included) to `body` with its line, streaming through the

@@ -100,7 +100,7 @@ public struct AnalyticsRefresher: Sendable {
         let recommendationsStarted = ContinuousClock.now
         let recommendations = try await StoreRecommendationModel(database: database, store: store).build(now: now)
         let recommendationBytes = Data(recommendations.encoded()).base64EncodedString()
-        let recommendationSeconds = Self.seconds(ContinuousClock.now - recommendationsStarted)
+        let recommendationSeconds = (ContinuousClock.now - recommendationsStarted).seconds
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
         var computed: [(segment: SegmentRecord, members: [Int64])] = []
@@ -163,10 +163,6 @@ public struct AnalyticsRefresher: Sendable {
             run: run, customers: facts.count, orders: loaded.snapshot.orderCount, segments: written?.outcomes ?? [],
             skippedSegments: written?.skipped ?? skipped, superseded: written == nil,
             seconds: clock().timeIntervalSince(started))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func minorUnitScale(_ currency: String?) -> Int64 {

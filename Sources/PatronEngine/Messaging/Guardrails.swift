@@ -38,15 +38,18 @@ public struct Guardrails: Sendable {
             customer: customer, now: now, in: sql)
     }
 
+    /// Whether the customer's latest consent on `channel` (as the customer document shows it) is to subscribe.
+    static func subscribed(_ customer: JSONValue?, to channel: ConsentChannel) -> Bool {
+        customer?["consent"]?[channel.rawValue]?["state"]?.stringValue == ConsentState.subscribed.rawValue
+    }
+
     /// Consent, topic and frequency cap, for marketing messages only.
     func marketingRefusal(
         _ message: OutboxMessage, consent channel: ConsentChannel, capChannels: [String], capHours: Int64,
         refusedConsent: String, customer: JSONValue?, now: Int64, in sql: any SQLDatabase
     ) async throws -> String? {
         guard message.purpose == "marketing" else { return nil }
-        guard customer?["consent"]?[channel.rawValue]?["state"]?.stringValue == ConsentState.subscribed.rawValue else {
-            return refusedConsent
-        }
+        guard Self.subscribed(customer, to: channel) else { return refusedConsent }
         guard let customerId = message.customer else { return nil }
         if let topic = message.topic,
             try await TopicPreferences.optedOut(customerId: customerId, channel: channel.rawValue, store: message.store, in: sql)

@@ -69,8 +69,8 @@ public struct MessageComposer: Sendable {
             }
             let milestone = message.context["milestone"]?.stringValue.flatMap(ShipmentMilestone.init(rawValue:))
             let extras = try await MessageExtras.build(
-                template: message.template, context: message.context, customer: message.customer, store: message.store,
-                now: Timestamp.milliseconds(now), sql: sql)
+                template: message.template, context: message.context, customer: message.customer, customerDocument: customer,
+                storeURL: MessageScope.storeURL(sender), store: message.store, now: Timestamp.milliseconds(now), sql: sql)
             if message.template == "product-tips" && extras["hasTips"] == .bool(false) {
                 return .suppress("no_matching_snippets")
             }
@@ -165,8 +165,8 @@ extension MessageComposer {
             }
             let milestone = message.context["milestone"]?.stringValue.flatMap(ShipmentMilestone.init(rawValue:))
             let extras = try await MessageExtras.build(
-                template: message.template, context: message.context, customer: message.customer, store: message.store,
-                now: Timestamp.milliseconds(now), sql: sql)
+                template: message.template, context: message.context, customer: message.customer, customerDocument: customer,
+                storeURL: MessageScope.storeURL(sender), store: message.store, now: Timestamp.milliseconds(now), sql: sql)
             if message.template == "cross-sell" && extras["recommendations"]?["has"] != .bool(true) {
                 return .suppress("no_recommendations")
             }

@@ -6,9 +6,12 @@ import SQLKit
 /// The parts of a message's scope that depend on its flow: the cart of an abandoned checkout, the
 /// product of a browse reminder, the store's favourites, how long the customer has been with us.
 enum MessageExtras {
-    static func build(template: String, context: JSONValue, customer: Int64?, store: Int64, now: Int64, sql: any SQLDatabase)
-        async throws -> [String: JSONValue]
-    {
+    /// `customerDocument` and `storeURL` are what the composer already read: the customer as the API shows
+    /// them, and the store's own URL from its branding.
+    static func build(
+        template: String, context: JSONValue, customer: Int64?, customerDocument: JSONValue?, storeURL: String?, store: Int64,
+        now: Int64, sql: any SQLDatabase
+    ) async throws -> [String: JSONValue] {
         var extras: [String: JSONValue] = [:]
         let properties = context["properties"]?.objectValue ?? [:]
         let currency = properties["currency"]?.stringValue.flatMap(Currency.init(code:)) ?? .usd
@@ -59,7 +62,8 @@ enum MessageExtras {
             extras["hasFavourites"] = .bool(!favourites.isEmpty)
         }
         if let recommendations = try await MessageRecommendations.build(
-            template: template, context: context, customer: customer, store: store, now: now, sql: sql)
+            template: template, context: context, customer: customer, customerDocument: customerDocument, storeURL: storeURL,
+            store: store, now: now, sql: sql)
         {
             extras["recommendations"] = recommendations
         }

@@ -10,7 +10,8 @@ enum MessageRecommendations {
     static let counts = ["order-thank-you": 3, "cross-sell": 6, "win-back": 3]
 
     static func build(
-        template: String, context: JSONValue, customer: Int64?, store: Int64, now: Int64, sql: any SQLDatabase
+        template: String, context: JSONValue, customer: Int64?, customerDocument: JSONValue?, storeURL: String?,
+        store: Int64, now: Int64, sql: any SQLDatabase
     ) async throws -> JSONValue? {
         guard let count = counts[template] else { return nil }
         let reader = RecommendationReader(sql: sql, storeID: store)
@@ -23,15 +24,12 @@ enum MessageRecommendations {
         } else {
             guard case .int(let order) = context["orderId"] ?? .null else { return nil }
             if template == "order-thank-you" {
-                guard let customer, try await acceptsMarketingEmail(customer, sql: sql) else { return nil }
+                guard Guardrails.subscribed(customerDocument, to: .email) else { return nil }
             }
             items = try await reader.forOrder(order, limit: count)?.items ?? []
             about = try await firstItemTitle(order: order, sql: sql)
             heading = "Goes well with your order"
         }
-        let storeURL = try await sql.raw("SELECT branding FROM stores WHERE id = \(bind: store)").first()
-            .flatMap { try? JSONParser.parse(try $0.requiredText("branding"))["url"]?.stringValue }
-            .flatMap(MessageExtras.httpURL)
         let shown: [JSONValue] = items.compactMap { item in
             guard let url = item["url"]?.stringValue ?? storeURL else { return nil }
             let currency = item["currency"]?.stringValue.flatMap(Currency.init(code:)) ?? .usd
@@ -49,15 +47,6 @@ enum MessageRecommendations {
             "has": .bool(!shown.isEmpty), "heading": .string(heading), "about": about.map(JSONValue.string),
             "items": .array(shown), "rows": .array(rows), "first": shown.first,
         ])
-    }
-
-    static func acceptsMarketingEmail(_ customer: Int64, sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw(
-            """
-            SELECT state FROM consents WHERE customer_id = \(bind: customer) AND channel = 'email'
-            ORDER BY recorded_at DESC, id DESC LIMIT 1
-            """
-        ).first()?.text("state") == ConsentState.subscribed.rawValue
     }
 
     static func firstItemTitle(order: Int64, sql: any SQLDatabase) async throws -> String? {

@@ -7,6 +7,11 @@ import PatronStore
 public enum MessageScope {
     public static let defaultBrandColor = "#1f6f5c"
 
+    /// The store's own site from its branding, when it is an http(s) URL.
+    static func storeURL(_ sender: SenderSettings) -> String? {
+        sender.branding["url"]?.stringValue.flatMap(MessageExtras.httpURL)
+    }
+
     public static func build(
         sender: SenderSettings, customer: JSONValue?, recipient: String, order: JSONValue?, shipment: JSONValue?,
         milestone: ShipmentMilestone?, purpose: String, links: JSONValue = [:], extras: [String: JSONValue] = [:]
@@ -17,9 +22,7 @@ public enum MessageScope {
         ]
         if let logo = sender.branding["logoUrl"]?.stringValue, logo.hasPrefix("https://") { store["logoUrl"] = .string(logo) }
         if let address = sender.branding["address"]?.stringValue { store["address"] = .string(address) }
-        if let url = sender.branding["url"]?.stringValue, url.hasPrefix("https://") || url.hasPrefix("http://") {
-            store["url"] = .string(url)
-        }
+        if let url = storeURL(sender) { store["url"] = .string(url) }
         let firstName =
             customer?["firstName"]?.stringValue
             ?? order?["shippingAddress"]?["name"]?.stringValue?

@@ -9,21 +9,12 @@ struct SecretKeyAuthenticator: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw Problem.unauthorized("send the store's secret key as Authorization: Bearer sk_...")
-        }
-        let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let store = try await keys.store(for: key, kind: .secret) else {
-            throw Problem.unauthorized("the API key is not valid (it may have been revoked)")
-        }
-        var context = context
-        context.storeID = store
-        return try await next(request, context)
+        try await StoreKeyAuthenticator(keys: keys, kinds: [.secret]).handle(request, context: context, next: next)
     }
 }
 
 /// Resolves `Authorization: Bearer` with any of `kinds` (say a storefront's write key `wk_` as well as
-/// the secret key) to the key's store, for read-only catalog data.
+/// the secret key) to the key's store.
 struct StoreKeyAuthenticator: RouterMiddleware {
     typealias Context = PatronRequestContext
     let keys: APIKeyCache
@@ -32,7 +23,10 @@ struct StoreKeyAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw Problem.unauthorized("send the store's secret key (sk_...) or write key (wk_...) as Authorization: Bearer")
+            throw Problem.unauthorized(
+                kinds == [.secret]
+                    ? "send the store's secret key as Authorization: Bearer sk_..."
+                    : "send the store's secret key (sk_...) or write key (wk_...) as Authorization: Bearer")
         }
         let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         for kind in kinds {
