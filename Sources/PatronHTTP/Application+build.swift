@@ -56,9 +56,8 @@ public func buildRouter(
             database: database, writes: writes, keys: keys, templates: try? EmailTemplates.builtIn(),
             allowPrivateWebhooks: configuration.allowPrivateWebhooks, clock: clock
         ).routes, atPath: "/api/v1")
-    let recommendations = RecommendationController(
-        database: database, keys: keys, clock: clock,
-        cache: RecommendationCache(database: database, recheckSeconds: configuration.recommendationCacheSeconds))
+    let recommendationCache = RecommendationCache(database: database, recheckSeconds: configuration.recommendationCacheSeconds)
+    let recommendations = RecommendationController(database: database, keys: keys, clock: clock, cache: recommendationCache)
     router.addRoutes(recommendations.publicRoutes, atPath: "/api/v1")
     router.addRoutes(recommendations.routes, atPath: "/api/v1")
     router.addRoutes(
@@ -69,6 +68,18 @@ public func buildRouter(
             database: database, ingestor: ingestor, secrets: WebhookSecretCache(database: database),
             maxBodyBytes: configuration.maxBodyBytes
         ).routes, atPath: "/webhooks/shopify")
+    if let dashboardTemplates = try? DashboardTemplates.builtIn() {
+        let cookies = DashboardCookies(publicURL: configuration.publicURL)
+        router.addRoutes(
+            SignInController(database: database, templates: dashboardTemplates, cookies: cookies, clock: clock).routes)
+        router.addRoutes(
+            DashboardController(
+                database: database, view: DashboardView(templates: dashboardTemplates), cookies: cookies,
+                emailTemplates: try? EmailTemplates.builtIn(), recommendations: recommendationCache,
+                allowPrivateWebhooks: configuration.allowPrivateWebhooks, defaultRelay: configuration.smtpRelay,
+                publicURL: configuration.publicURL, keys: keys, refresher: refresher, refreshes: refreshes, clock: clock
+            ).routes)
+    }
     return router
 }
 

@@ -7,6 +7,9 @@ import PatronStore
 
 struct DemoCommand: AsyncParsableCommand {
     /// Saved segments the demo store starts with, so segment membership and its events have content.
+    static let demoEmail = "owner@demo-shop.example"
+    static let demoPassword = "patron-demo"
+
     static let demoSegments = [
         ("Slipping regulars", #"rfm.segment in ["At Risk", "Can't Lose Them"] and orders.count >= 2"#),
         ("Browsed, did not buy", #"did "Product Viewed" in last 30d and not did "Order Completed" in last 30d"#),
@@ -54,6 +57,12 @@ struct DemoCommand: AsyncParsableCommand {
                 try await flows.setEnabled(true, flow: flow, store: credentials.id)
             }
             let analytics = try await AnalyticsRefresher(database: database).refresh(store: credentials.id, reason: "demo")
+            let passwordHash = try await PasswordHashing.hash(Self.demoPassword)
+            _ = try await database.write(store: credentials.id) {
+                try await DashboardUserRepository(sql: $0).create(
+                    store: credentials.id, email: Self.demoEmail, role: .owner, passwordHash: passwordHash,
+                    now: Timestamp.milliseconds(Date()))
+            }
             // The examples show a customer who has bought, so their predictions are not empty, and who accepts
             // marketing email, so the thank-you preview shows its recommendations.
             let buyer = try await database.read { sql in
@@ -73,6 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             Patron demo store loaded: \(counts.customers) customers, \(counts.products) products, \(counts.orders) orders,
             \(counts.shipments) shipments, \(counts.events) events (generated in \(generation) s, stored and analysed in
             \(storage) s, database \(database)); \(analytics.segments.count) segments computed
+
+            Dashboard: \(url)/app   sign in as \(Self.demoEmail), password \(Self.demoPassword)
 
             Store \(credentials.id) "\(credentials.name)"
               secret key:     \(credentials.secretKey)

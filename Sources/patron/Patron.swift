@@ -7,7 +7,7 @@ struct Patron: AsyncParsableCommand {
         abstract: "Patron: customer retention and post-purchase engagement for online stores.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, StoresCommand.self, ImportCommand.self,
-            FlowsCommand.self, AnalyzeCommand.self, RecommendCommand.self, DemoCommand.self,
+            FlowsCommand.self, AnalyzeCommand.self, RecommendCommand.self, DemoCommand.self, UsersCommand.self,
             BenchCommand.self,
         ])
 }

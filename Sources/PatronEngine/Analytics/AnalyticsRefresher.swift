@@ -156,6 +156,7 @@ public struct AnalyticsRefresher: Sendable {
                     "items_with_reorder_interval": .int(Int64(recommendations.reorder.typicalDays.count { $0 > 0 })),
                     "bytes": .int(Int64(recommendationBytes.utf8.count)), "seconds": .double(recommendationSeconds),
                 ])
+            summary = summary.setting("daily", DailySales(loaded.snapshot, now: now, days: 730).json)
             try await runs.finish(run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
             return (outcomes, skipped)
         }

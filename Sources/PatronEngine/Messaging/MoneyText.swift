@@ -24,7 +24,7 @@ public enum MoneyText {
         return sign + number + " " + currency.code
     }
 
-    static func grouped(_ value: UInt64) -> String {
+    public static func grouped(_ value: UInt64) -> String {
         let digits = Array(String(value))
         var result = ""
         for (index, digit) in digits.enumerated() {

@@ -195,38 +195,19 @@ struct MessagingController: Sendable {
         guard let templates else {
             throw Problem(status: .serviceUnavailable, title: "No templates", detail: "templates failed to load")
         }
-        let stored = try await database.read { try await FlowRepository(sql: $0, storeID: store).find(name) }
-        guard
-            let flow = stored.flatMap({ LoadedFlow.parse(stored: $0.definition) })
-                ?? BuiltInFlows.named(name)
-        else { throw Self.noFlow(name) }
-        let sends = flow.steps.enumerated().compactMap { index, step -> (Int, String, String)? in
-            if case .send(let channel, let template) = step.action { return (index, channel, template) }
-            return nil
-        }
-        let stepIndex = try optionalInteger(request, "step")
-        guard let send = stepIndex.map({ wanted in sends.first { $0.0 == Int(wanted) } }) ?? sends.first else {
-            throw Problem.validation(
-                ValidationFailure(
-                    field: "step",
-                    message: "expected the index of a send step: \(sends.map { String($0.0) }.joined(separator: ", "))"))
-        }
-        let customer = try optionalInteger(request, "customer")
-        guard let sample = try await PreviewSample.find(flow: flow, store: store, customer: customer, in: database) else {
-            throw Problem.notFound(
-                customer.map { "customer \($0) has nothing to preview this flow with" }
-                    ?? "this store has no \(flow.trigger.type == "shipment_milestone" ? "shipment" : "order") to preview with yet"
-            )
-        }
-        let message = OutboxMessage(
-            id: 0, store: store, customer: sample.customer, flow: flow.name, template: send.2, channel: send.1,
-            purpose: flow.purpose.rawValue, topic: flow.topic, context: sample.context, messageId: "preview", status: "queued",
-            attempts: 0, leaseOwner: "")
+        let preview = try await FlowPreviewMessage.build(
+            flow: name, step: try optionalInteger(request, "step"), customer: try optionalInteger(request, "customer"),
+            store: store, database: database)
+        let (message, sample, send) = (
+            preview.message, (customer: preview.message.customer, context: preview.message.context),
+            (preview.stepIndex, preview.message.channel, preview.message.template)
+        )
+        let flowName = preview.message.flow ?? name
         let composer = MessageComposer(database: database, templates: templates)
         switch try await composer.compose(message, now: clock(), applyGuardrails: false) {
         case .ready(let email, _, _):
             return Response.json([
-                "flow": .string(flow.name), "step": .int(Int64(send.0)), "template": .string(send.2),
+                "flow": .string(flowName), "step": .int(Int64(send.0)), "template": .string(send.2),
                 "customerId": JSONValue(sample.customer), "context": sample.context,
                 "from": .string(HeaderEncoding.mailbox(email.from, utf8Allowed: true)),
                 "to": .string(HeaderEncoding.mailbox(email.to, utf8Allowed: true)), "subject": .string(email.subject),
@@ -234,7 +215,7 @@ struct MessagingController: Sendable {
             ])
         case .readySMS(let to, let from, let body, _):
             return Response.json([
-                "flow": .string(flow.name), "step": .int(Int64(send.0)), "template": .string(send.2),
+                "flow": .string(flowName), "step": .int(Int64(send.0)), "template": .string(send.2),
                 "customerId": JSONValue(sample.customer), "context": sample.context, "from": .string(from), "to": .string(to),
                 "subject": .null, "html": .null, "text": .string(body),
             ])

@@ -51,6 +51,11 @@ actor APIKeyCache {
         self.lifetime = lifetime
     }
 
+    /// Forgets every cached answer (a key was revoked in this process).
+    func clear() {
+        entries.removeAll()
+    }
+
     func store(for key: String, kind: APIKeyKind) async throws -> Int64? {
         let cacheKey = kind.rawValue + ":" + KeyGenerator.hash(key)
         let now = Date()

@@ -85,6 +85,16 @@ public struct AnalyticsRunRepository {
         ).first().map(Self.run)
     }
 
+    /// The successful run before `run`, to show what moved since.
+    public func succeeded(before run: Int64) async throws -> AnalyticsRun? {
+        try await sql.raw(
+            """
+            SELECT * FROM analytics_runs WHERE store_id = \(bind: storeID) AND status = 'succeeded' AND id < \(bind: run)
+            ORDER BY id DESC LIMIT 1
+            """
+        ).first().map(Self.run)
+    }
+
     public func latest() async throws -> AnalyticsRun? {
         try await sql.raw("SELECT * FROM analytics_runs WHERE store_id = \(bind: storeID) ORDER BY id DESC LIMIT 1").first()
             .map(Self.run)

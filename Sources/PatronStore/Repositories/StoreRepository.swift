@@ -81,6 +81,35 @@ public enum StoreRepository {
         }
     }
 
+    /// A new key of `kind` for the store; the key itself is returned once and only its hash is kept.
+    public static func createKey(kind: APIKeyKind, label: String?, store: Int64, in database: Database, now: Date) async throws
+        -> String
+    {
+        let key = kind.prefix + KeyGenerator.random(bytes: kind == .secret ? 24 : 18)
+        try await database.write(store: store) { sql in
+            try await sql.raw(
+                """
+                INSERT INTO api_keys (store_id, kind, key_hash, prefix, label, created_at)
+                VALUES (\(bind: store), \(bind: kind.rawValue), \(bind: KeyGenerator.hash(key)), \(bind: String(key.prefix(10))),
+                    \(bind: label), \(bind: Timestamp.milliseconds(now)))
+                """
+            ).run()
+        }
+        return key
+    }
+
+    /// Revokes a live key of the store; false when there is none with that id.
+    public static func revokeKey(id: Int64, store: Int64, in database: Database, now: Date) async throws -> Bool {
+        try await database.write(store: store) { sql in
+            try await sql.raw(
+                """
+                UPDATE api_keys SET revoked_at = \(bind: Timestamp.milliseconds(now))
+                WHERE id = \(bind: id) AND store_id = \(bind: store) AND revoked_at IS NULL RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
     /// The store a key belongs to, if the key is live and of the expected kind.
     public static func authenticate(key: String, kind: APIKeyKind, in database: Database) async throws -> Int64? {
         guard key.hasPrefix(kind.prefix), key.utf8.count < 200 else { return nil }

@@ -8,6 +8,7 @@ enum Schema {
         (3, "job queue", jobQueue),
         (4, "messaging", messaging),
         (5, "recommendations", recommendations),
+        (6, "dashboard", dashboard),
     ]
 
     static let storeDataModel: [String] = [
@@ -279,5 +280,38 @@ enum Schema {
             store_id BIGINT NOT NULL REFERENCES stores(id), product_external_id TEXT NOT NULL, created_at BIGINT NOT NULL,
             PRIMARY KEY (store_id, product_external_id))
         """,
+    ]
+
+    /// Dashboard users (one store each; the e-mail signs in, so it is unique), their sessions (only a
+    /// hash of the cookie token is kept), failed sign-ins for throttling, a label for API keys made in
+    /// the dashboard, and the indexes the dashboard's sorted, searched and grouped lists need.
+    static let dashboard: [String] = [
+        """
+        CREATE TABLE dashboard_users (
+            id {ID}, store_id BIGINT NOT NULL REFERENCES stores(id), email TEXT NOT NULL, email_key TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+            last_sign_in_at BIGINT)
+        """,
+        "CREATE INDEX dashboard_users_store ON dashboard_users (store_id)",
+        """
+        CREATE TABLE dashboard_sessions (
+            token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL, store_id BIGINT NOT NULL, csrf_token TEXT NOT NULL,
+            created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX dashboard_sessions_user ON dashboard_sessions (user_id)",
+        "CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions (expires_at)",
+        "CREATE TABLE sign_in_failures (id {ID}, subject TEXT NOT NULL, failed_at BIGINT NOT NULL)",
+        "CREATE INDEX sign_in_failures_subject ON sign_in_failures (subject, failed_at)",
+        "ALTER TABLE api_keys ADD COLUMN label TEXT",
+        "CREATE INDEX customer_metrics_last_order ON customer_metrics (store_id, last_order_at, customer_id)",
+        "CREATE INDEX customer_metrics_revenue ON customer_metrics (store_id, revenue, customer_id)",
+        "CREATE INDEX customer_metrics_orders ON customer_metrics (store_id, orders_count, customer_id)",
+        "CREATE INDEX customer_metrics_churn ON customer_metrics (store_id, churn_risk, customer_id)",
+        "DROP INDEX customer_metrics_clv",
+        "CREATE INDEX customer_metrics_clv ON customer_metrics (store_id, predicted_clv, customer_id)",
+        "CREATE INDEX customers_first_name ON customers (store_id, lower(first_name))",
+        "CREATE INDEX customers_last_name ON customers (store_id, lower(last_name))",
+        "CREATE INDEX messages_flow ON messages (store_id, flow, step)",
+        "CREATE INDEX flow_runs_flow ON flow_runs (store_id, flow, started_at)",
     ]
 }
