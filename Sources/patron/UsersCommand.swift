@@ -6,7 +6,8 @@ import PatronStore
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Create and list dashboard users.", subcommands: [Create.self, List.self])
+        commandName: "users", abstract: "Create and list dashboard users.",
+        subcommands: [Create.self, List.self, SetPassword.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -49,6 +50,32 @@ struct UsersCommand: AsyncParsableCommand {
                 throw UserError("no password: give --password or write it on standard input")
             }
             return line
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a user's password (read from standard input unless --password is given); ends their sessions.")
+        @OptionGroup var databaseOptions: DatabaseOptions
+        @Option(help: "The e-mail the user signs in with.") var email: String
+        @Option(help: "The new password (at least 10 characters).") var password: String?
+
+        func run() async throws {
+            let secret = try password ?? Create.readPassword()
+            if let problem = PasswordHashing.problem(with: secret) { throw UserError("password: \(problem)") }
+            let hash = try await PasswordHashing.hash(secret)
+            let email = self.email
+            try await databaseOptions.withDatabase { database in
+                guard let user = try await database.read({ try await DashboardUserRepository(sql: $0).find(email: email) }) else {
+                    throw UserError("--email: no dashboard user \(email)")
+                }
+                try await database.write(store: user.storeID) {
+                    try await DashboardUserRepository(sql: $0).setPassword(
+                        id: user.id, hash: hash, now: Timestamp.milliseconds(Date()))
+                }
+            }
+            print("Password of \(email) changed; their sessions are ended")
         }
     }
 

@@ -40,14 +40,11 @@ from patron_e2e import Api, PatronServer, child_env, create_store, describe, log
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException, TimeoutException,
-                                            WebDriverException)
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
 
     SELENIUM_IMPORT_ERROR: Optional[str] = None
 except ImportError as error:  # reported by the `driver` fixture: a skip outside CI, a failure in CI
@@ -209,12 +206,41 @@ def query_of(driver) -> dict:
     return urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)
 
 
+def transient(error: Exception) -> bool:
+    """Errors of an element or script caught in the middle of a navigation, which the next poll gets past."""
+    if isinstance(error, (NoSuchElementException, StaleElementReferenceException)):
+        return True
+    message = str(getattr(error, "msg", "") or error)
+    return any(text in message for text in ("does not belong to the document", "No node with given id",
+                                            "Cannot find context with specified id", "Execution context was destroyed",
+                                            "inspector error"))
+
+
 def wait_for(driver, condition: Callable, message: str = "", timeout: float = WAIT):
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1,
-                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
-    except TimeoutException:
-        raise AssertionError(f"{message or condition} (after {timeout:.0f}s, at {driver.current_url})") from None
+    """Polls condition(driver) until it is truthy; errors of a page being replaced count as not yet."""
+    deadline = time.monotonic() + timeout
+    last: Optional[Exception] = None
+    while True:
+        try:
+            value = condition(driver)
+            if value:
+                return value
+        except WebDriverException as error:
+            if not transient(error):
+                raise
+            last = error
+        if time.monotonic() >= deadline:
+            detail = f"; last error: {str(getattr(last, 'msg', '') or last)[:200]}" if last else ""
+            raise AssertionError(f"{message or condition} (after {timeout:.0f}s, at {driver.current_url}{detail})")
+        time.sleep(0.1)
+
+
+def click_and_load(driver, element, message: str, timeout: float = WAIT) -> None:
+    """Clicks a link or submit button and waits until another document has loaded."""
+    driver.execute_script("window.__patronOldPage = true")
+    element.click()
+    wait_for(driver, lambda d: d.execute_script(
+        "return !window.__patronOldPage && document.readyState === 'complete'"), message, timeout)
 
 
 def one(driver, selector: str):
@@ -233,8 +259,8 @@ def sign_in(driver, dashboard: dict, password: Optional[str] = None, path: str =
     secret = one(driver, "form#login-form input#password[name=password]")
     secret.clear()
     secret.send_keys(dashboard["password"] if password is None else password)
-    one(driver, "form#login-form button#login-submit").click()
-    wait_for(driver, EC.staleness_of(email), "the sign-in form was not submitted", timeout=SIGN_IN_WAIT)
+    click_and_load(driver, one(driver, "form#login-form button#login-submit"), "the sign-in form was not submitted",
+                   timeout=SIGN_IN_WAIT)
 
 
 def reset_viewport(driver) -> None:
@@ -552,8 +578,8 @@ def open_first_customer(driver, base: str) -> None:
     link = one(driver, "table#customers-table a.customer-link")
     href = link.get_attribute("href")
     assert re.search(r"/app/customers/\d+$", urllib.parse.urlsplit(href).path), f"a.customer-link goes to {href}"
-    link.click()
-    wait_for(driver, lambda d: d.current_url == href, f"clicking the first customer did not open {href}")
+    click_and_load(driver, link, f"clicking the first customer did not open {href}")
+    assert driver.current_url == href, f"clicking the first customer opened {driver.current_url}, not {href}"
 
 
 # name, path (or a function that navigates), the sidenav entry that is current, required selectors (a tuple means
@@ -647,9 +673,8 @@ def test_create_a_segment_in_the_editor(signed_in, dashboard):
     count = int(re.search(r"(\d[\d,]*) customers match", check.text).group(1).replace(",", ""))
     assert count >= 2, check.text
 
-    one(driver, "button#segment-save").click()
-    wait_for(driver, lambda d: re.fullmatch(r"/app/segments/\d+", path_of(d)),
-             "saving the segment did not land on /app/segments/{id}")
+    click_and_load(driver, one(driver, "button#segment-save"), "saving the segment loaded no page")
+    assert re.fullmatch(r"/app/segments/\d+", path_of(driver)), f"saving the segment landed on {driver.current_url}"
     shown = h1_text(driver) + " " + one(driver, "input#segment-name").get_attribute("value")
     assert name in shown, f"the segment page does not show the name {name!r} (h1 and name field: {shown!r})"
     segment_url = driver.current_url
@@ -718,10 +743,8 @@ def test_switch_a_flow_on_and_off(signed_in, dashboard):
     assert one(driver, "span#flow-status").text.strip() == "Off"
     button = one(driver, "button#flow-toggle-button")
     assert button.text.strip() == "Switch on"
-    button.click()
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span#flow-status")
-             and d.find_element(By.CSS_SELECTOR, "span#flow-status").text.strip() == "On",
-             f"span#flow-status of {flow} did not become On")
+    click_and_load(driver, button, f"switching {flow} on loaded no page")
+    assert one(driver, "span#flow-status").text.strip() == "On", f"span#flow-status of {flow} did not become On"
     driver.refresh()
     assert one(driver, "span#flow-status").text.strip() == "On", "the flow was Off again after a reload"
     assert one(driver, "button#flow-toggle-button").text.strip() == "Switch off"
@@ -729,10 +752,8 @@ def test_switch_a_flow_on_and_off(signed_in, dashboard):
     assert_clean_console(driver, base, f"/app/flows/{flow}")
 
     driver.get(f"{base}/app/flows/{flow}")
-    one(driver, "button#flow-toggle-button").click()
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span#flow-status")
-             and d.find_element(By.CSS_SELECTOR, "span#flow-status").text.strip() == "Off",
-             f"span#flow-status of {flow} did not go back to Off")
+    click_and_load(driver, one(driver, "button#flow-toggle-button"), f"switching {flow} off loaded no page")
+    assert one(driver, "span#flow-status").text.strip() == "Off", f"span#flow-status of {flow} did not go back to Off"
 
 
 # ---------------------------------------------------------------------------------------------- phone, sign-out
@@ -774,8 +795,8 @@ def test_sign_out_ends_the_session(signed_in, dashboard):
     driver = signed_in
     cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
     assert cookies, "no cookies after sign-in"
-    one(driver, "form.signout button").click()
-    wait_for(driver, lambda d: path_of(d) == "/app/login", "sign-out did not land on /app/login")
+    click_and_load(driver, one(driver, "form.signout button"), "signing out loaded no page")
+    assert path_of(driver) == "/app/login", f"sign-out landed on {driver.current_url}"
     driver.get(dashboard["url"] + "/app")
     assert path_of(driver) == "/app/login", f"/app after sign-out showed {driver.current_url}"
 

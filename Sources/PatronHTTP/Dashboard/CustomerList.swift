@@ -56,6 +56,7 @@ struct CustomerList {
 
     let sql: any SQLDatabase
     let store: Int64
+    var pageSize = Self.pageSize
     static let pageSize = 50
 
     /// Up to `pageSize` ids matching a search, newest first.
@@ -91,7 +92,7 @@ struct CustomerList {
         case .saved(let segment):
             outer += " AND id IN (SELECT customer_id FROM segment_members WHERE segment_id = \(bind: segment))"
         }
-        outer += " ORDER BY id DESC LIMIT \(unsafeRaw: String(Self.pageSize))"
+        outer += " ORDER BY id DESC LIMIT \(unsafeRaw: String(pageSize))"
         return try await sql.raw(outer).all().map { try $0.int("id") }
     }
 
@@ -106,7 +107,7 @@ struct CustomerList {
 
     /// One sorted page: the ids and the cursor of the next page, if there is one.
     func page(sort: Sort, filter: Filter, after cursor: String?) async throws -> (ids: [Int64], next: String?) {
-        let limit = Self.pageSize + 1
+        let limit = pageSize + 1
         var query: SQLQueryString
         let position = cursor.flatMap(Self.cursor)
         if let column = sort.column {
@@ -141,8 +142,8 @@ struct CustomerList {
             query += " ORDER BY c.id DESC LIMIT \(unsafeRaw: String(limit))"
         }
         let rows = try await sql.raw(query).all()
-        let ids = try rows.prefix(Self.pageSize).map { try $0.int("id") }
-        guard rows.count > Self.pageSize, let last = rows.prefix(Self.pageSize).last else { return (ids, nil) }
+        let ids = try rows.prefix(pageSize).map { try $0.int("id") }
+        guard rows.count > pageSize, let last = rows.prefix(pageSize).last else { return (ids, nil) }
         let value = try last.decode(column: "sort_value", as: Double.self)
         return (ids, "\(Self.text(value)):\(try last.int("id"))")
     }

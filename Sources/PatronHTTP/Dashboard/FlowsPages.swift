@@ -20,6 +20,7 @@ extension DashboardController {
         let session = try context.session()
         let store = session.storeID
         let list = try await flowDirectory.list(store: store).arrayValue ?? []
+        let names = list.compactMap { $0["name"]?.stringValue }
         let since = now - 30 * 86_400_000
         let (sent, attributed, runs, currency) = try await database.read { sql in
             var sent: [String: Int64] = [:]
@@ -37,12 +38,14 @@ extension DashboardController {
                 """
             ).all() { attributed[try row.requiredText("flow")] = try row.decode(column: "revenue", as: Double.self) }
             var runs: [String: Int64] = [:]
-            for row in try await sql.raw(
-                """
-                SELECT flow, COUNT(*) AS n FROM flow_runs WHERE store_id = \(bind: store) AND started_at >= \(bind: since)
-                GROUP BY flow
-                """
-            ).all() { runs[try row.requiredText("flow")] = try row.int("n") }
+            for name in names {
+                runs[name] = try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
+                        AND started_at >= \(bind: since)
+                    """
+                ).first()?.int("n")
+            }
             return (
                 sent, attributed, runs, try await AnalyticsRunRepository(sql: sql, storeID: store).latestSucceeded()?.currency
             )
@@ -76,19 +79,20 @@ extension DashboardController {
         }
         let definition = flow["definition"] ?? .null
         let enabled = flow["enabled"] == .bool(true)
+        let since = now - 30 * 86_400_000
         let (runSteps, messageSteps, currency) = try await database.read { sql in
             var runs: [(step: Int, status: String, count: Int64)] = []
             for row in try await sql.raw(
                 """
                 SELECT step, status, COUNT(*) AS n FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                GROUP BY step, status
+                    AND started_at >= \(bind: since) GROUP BY step, status
                 """
             ).all() { runs.append((Int(try row.int("step")), try row.requiredText("status"), try row.int("n"))) }
             var messages: [(step: Int, status: String, reason: String?, count: Int64)] = []
             for row in try await sql.raw(
                 """
                 SELECT step, status, reason, COUNT(*) AS n FROM messages WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                GROUP BY step, status, reason
+                    AND created_at >= \(bind: since) GROUP BY step, status, reason
                 """
             ).all() {
                 messages.append(

@@ -141,9 +141,17 @@ extension DashboardController {
                 let key = try row.text("flow").map { "flow:\($0)" } ?? "campaign:\(try row.optionalInt("campaign_id") ?? 0)"
                 sent[key] = try row.int("n")
             }
-            let runs = try await sql.raw(
-                "SELECT DISTINCT flow FROM flow_runs WHERE store_id = \(bind: store) AND started_at >= \(bind: since)"
-            ).all().map { try $0.requiredText("flow") }
+            var runs: [String] = []
+            let flowNames = try await FlowRepository(sql: sql, storeID: store).all().map(\.name)
+            for name in flowNames {
+                let started = try await sql.raw(
+                    """
+                    SELECT id FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
+                        AND started_at >= \(bind: since) LIMIT 1
+                    """
+                ).first()
+                if started != nil { runs.append(name) }
+            }
             let names = Dictionary(
                 uniqueKeysWithValues: try await sql.raw(
                     "SELECT id, name FROM campaigns WHERE store_id = \(bind: store) ORDER BY id DESC LIMIT 200"

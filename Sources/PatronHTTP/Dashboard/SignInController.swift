@@ -14,9 +14,9 @@ struct SignInController: Sendable {
     let cookies: DashboardCookies
     let clock: @Sendable () -> Date
 
-    static let window: Int64 = 15 * 60_000
-    static let failuresPerEmail = 5
-    static let failuresPerAddress = 30
+    static let window = SignInThrottleLimits.window
+    static let failuresPerEmail = SignInThrottleLimits.perEmail
+    static let failuresPerAddress = SignInThrottleLimits.perAddress
 
     var routes: RouteCollection<PatronRequestContext> {
         let routes = RouteCollection(context: PatronRequestContext.self)
@@ -141,4 +141,12 @@ struct SignInController: Sendable {
         else { return "/app" }
         return raw
     }
+}
+
+/// How many failed sign-ins within `window` milliseconds stop further attempts for an e-mail and for a
+/// client address.
+public enum SignInThrottleLimits {
+    public static let window: Int64 = 15 * 60_000
+    public static let perEmail = 5
+    public static let perAddress = 30
 }

@@ -311,7 +311,8 @@ enum Schema {
         "CREATE INDEX customer_metrics_clv ON customer_metrics (store_id, predicted_clv, customer_id)",
         "CREATE INDEX customers_first_name ON customers (store_id, lower(first_name))",
         "CREATE INDEX customers_last_name ON customers (store_id, lower(last_name))",
-        "CREATE INDEX messages_flow ON messages (store_id, flow, step)",
+        "CREATE INDEX messages_flow ON messages (store_id, flow, created_at)",
+        "CREATE INDEX messages_sent ON messages (store_id, sent_at)",
         "CREATE INDEX flow_runs_flow ON flow_runs (store_id, flow, started_at)",
     ]
 }

@@ -111,7 +111,7 @@ struct PatronTestHarness: Sendable {
 /// (`Migrator.migrate` is idempotent; the application's `beforeServerStarts` runs it again).
 /// The application's background services are left out: see `WithoutBackgroundServices`.
 func withPatron(
-    maxBodyBytes: Int = 200_000, _ test: @Sendable (PatronTestHarness) async throws -> Void
+    maxBodyBytes: Int = 200_000, publicURL: String? = nil, _ test: @Sendable (PatronTestHarness) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("patron-http-tests-\(UUID().uuidString)", isDirectory: true)
@@ -123,7 +123,7 @@ func withPatron(
         try await Migrator.migrate(database)
         let storeA = try await StoreRepository.create(name: "Store A", in: database)
         let storeB = try await StoreRepository.create(name: "Store B", in: database)
-        let configuration = PatronConfiguration(databaseLocation: path, maxBodyBytes: maxBodyBytes)
+        let configuration = PatronConfiguration(databaseLocation: path, maxBodyBytes: maxBodyBytes, publicURL: publicURL)
         let app = WithoutBackgroundServices(buildApplication(configuration: configuration, database: database))
         try await app.test(.router) { client in
             try await test(PatronTestHarness(client: client, database: database, storeA: storeA, storeB: storeB))
