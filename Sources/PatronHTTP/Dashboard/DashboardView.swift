@@ -44,7 +44,22 @@ struct DashboardView: Sendable {
             scope["notice"] = notice
         }
         if let error { scope["error"] = error }
-        return Self.html(try templates.render(template, scope), status: status)
+        return Self.html(try templates.render(template, Self.withoutEmptyText(scope)), status: status)
+    }
+
+    /// Mustache treats an empty string as true, so `{{^email}}–{{/email}}` would never show the dash:
+    /// empty texts are removed, which makes them false and renders them as nothing, as before.
+    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
+        var cleaned: [String: Any] = [:]
+        for (key, value) in values {
+            switch value {
+            case let text as String where text.isEmpty: continue
+            case let nested as [String: Any]: cleaned[key] = withoutEmptyText(nested)
+            case let list as [[String: Any]]: cleaned[key] = list.map(withoutEmptyText)
+            default: cleaned[key] = value
+            }
+        }
+        return cleaned
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
