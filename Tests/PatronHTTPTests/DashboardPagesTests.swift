@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import PatronAnalytics
 import PatronCore
 import PatronStore
 import SQLKit
@@ -89,6 +90,12 @@ import Testing
             #expect(search.0 == [Int64(t1)])
             #expect(search.1.count == 18, "every fixture customer is called Sam")
             #expect(search.2.count == 1)
+        }
+    }
+
+    @Test func theEditorsExamplesAreValidRules() throws {
+        for rule in DashboardController.ruleExamples {
+            #expect(throws: Never.self, "\(rule)") { try SegmentRule.parse(rule) }
         }
     }
 

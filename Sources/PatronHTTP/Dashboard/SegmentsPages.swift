@@ -10,6 +10,14 @@ import SQLKit
 /// RFM and segments: the RFM grid as a heat map, segment sizes and how they moved since the refresh
 /// before, saved segments with the rule editor, a live check of a rule, members and their CSV.
 extension DashboardController {
+    /// Shown beside the editor; a test checks that each one parses.
+    static let ruleExamples = [
+        "rfm.segment in [\"At Risk\", \"Can't Lose Them\"] and orders.count >= 2 and consent.email",
+        "did \"Product Viewed\" in last 7d and not did \"Order Completed\" in last 7d",
+        "predicted_clv >= 500 and p_alive > 0.5", "churn_risk == \"high\" and days_since_last_order > 60",
+        "tags contains any [\"vip\", \"wholesale\"]",
+    ]
+
     func segments(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
         let store = session.storeID
@@ -85,10 +93,7 @@ extension DashboardController {
         var values: [String: Any] = [
             "isNew": id == nil, "action": id.map { "/app/segments/\($0)" } ?? "/app/segments",
             "name": name ?? "", "description": description ?? "", "rule": rule ?? "",
-            "examples": [
-                "rfm.segment == \"At Risk\" and orders.count >= 2", "orders.count >= 3 and last_order_at > now - 60d",
-                "predicted_clv > 200 and p_alive > 0.6", "email.subscribed and country == \"DE\"",
-            ],
+            "examples": Self.ruleExamples,
         ]
         if let id {
             let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "") ?? 0
