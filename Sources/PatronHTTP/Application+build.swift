@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PatronCore
 import PatronEngine
 import PatronMessaging
 import PatronStore
@@ -100,7 +101,7 @@ public struct DatabaseService: Service {
     }
 }
 
-/// Periodic housekeeping: expired idempotency keys.
+/// Periodic housekeeping: expired idempotency keys and dashboard sessions, and fresh planner statistics.
 struct MaintenanceService: Service {
     let database: Database
     let clock: @Sendable () -> Date
@@ -111,6 +112,10 @@ struct MaintenanceService: Service {
                 try? await Task.sleep(for: .seconds(3600))
                 if Task.isCancelled { break }
                 try? await IdempotencyRepository.purge(in: database, now: clock())
+                try? await database.write(store: 0) {
+                    try await DashboardSessionRepository(sql: $0).purgeExpired(now: Timestamp.milliseconds(clock()))
+                }
+                try? await database.optimizePlanner()
             }
         }
     }

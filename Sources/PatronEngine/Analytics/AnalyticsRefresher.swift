@@ -47,6 +47,8 @@ public struct AnalyticsRefresher: Sendable {
     }
 
     public func refresh(store: Int64, reason: String) async throws -> Outcome {
+        // The reads below page through every order; they need the planner's statistics to use the row id.
+        try await database.optimizePlanner()
         let started = clock()
         let nowMilliseconds = Timestamp.milliseconds(started)
         let run = try await database.write(store: store) { sql in
