@@ -23,6 +23,8 @@ import Testing
                 ("/app?period=365", ["Revenue per week"]),
                 ("/app/customers", ["id=\"customers-table\"", "k1@example.com"]),
                 ("/app/customers?sort=revenue", ["Sorted by Revenue"]),
+                ("/app/customers?q=k1%40example", ["k1@example.com", "class=\"customer-link\""]),
+                ("/app/customers?q=sam+nobody", ["No customers match"]),
                 (
                     "/app/customers/\(customer)",
                     ["id=\"timeline\"", "Order #k1 placed", "id=\"recommended\"", "class=\"product-card\""]

@@ -11,7 +11,8 @@ extension DashboardController {
         let session = try context.session()
         let store = session.storeID
         let query = request.uri.queryParameters
-        let q = query["q"].map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" } ?? ""
+        let form = DashboardView.query(request)
+        let q = String((form["q"] ?? "").prefix(200))
         let sortText = query["sort"].map(String.init) ?? CustomerList.Sort.lastOrder.rawValue
         guard let sort = CustomerList.Sort(rawValue: sortText) else {
             throw Problem.validation(
@@ -19,7 +20,7 @@ extension DashboardController {
                     field: "sort",
                     message: "expected one of \(CustomerList.Sort.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
-        let segmentText = query["segment"].map { String($0).removingPercentEncoding ?? "" } ?? ""
+        let segmentText = form["segment"] ?? ""
         let filter: CustomerList.Filter =
             if segmentText.hasPrefix("rfm:") {
                 .rfm(String(segmentText.dropFirst(4)))

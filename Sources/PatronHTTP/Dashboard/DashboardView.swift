@@ -62,6 +62,11 @@ struct DashboardView: Sendable {
         return cleaned
     }
 
+    /// The query string decoded as a form (`+` is a space), which `uri.queryParameters` does not do.
+    static func query(_ request: Request) -> [String: String] {
+        LinkPages.form(Array((request.uri.query ?? "").utf8))
+    }
+
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],

@@ -26,9 +26,7 @@ extension DashboardController {
         }
         let channel = try choice("channel", Self.channels)
         let status = try choice("status", Self.statuses)
-        let reason = query["reason"].map { String($0).removingPercentEncoding ?? "" }.flatMap {
-            $0.isEmpty ? nil : String($0.prefix(200))
-        }
+        let reason = DashboardView.query(request)["reason"].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
         let before = query["before"].flatMap { Int64($0) }
         let (rows, reasons) = try await database.read { sql in
             var statement: SQLQueryString = """

@@ -135,7 +135,7 @@ struct SignInController: Sendable {
 
     /// Where to go after signing in: a dashboard path only, never another site.
     static func safeNext(_ request: Request, form: [String: String] = [:]) -> String {
-        let raw = form["next"] ?? request.uri.queryParameters["next"].map(String.init)?.removingPercentEncoding ?? ""
+        let raw = form["next"] ?? DashboardView.query(request)["next"] ?? ""
         guard raw.hasPrefix("/app"), !raw.hasPrefix("/app/login"), !raw.contains("//"), !raw.contains("\\"),
             raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
         else { return "/app" }
