@@ -95,6 +95,28 @@ import Testing
         }
     }
 
+    @Test func flowPagesShowRunsCountedByTheLastRefresh() async throws {
+        try await withPatron { patron in
+            try await RecommendationFixture.populate(patron, refresh: false)
+            _ = try await patron.api(.patch, "/api/v1/settings/sender", json: #"{"fromEmail": "shop@example.com"}"#)
+            let enabled = try await patron.api(.post, "/api/v1/flows/order-thank-you/enable")
+            #expect(enabled.status == .ok, "\(enabled.bodyText)")
+            let order = RecommendationFixture.order("new-1", customer: "k1", daysAgo: 0, products: ["tea"], now: Date())
+            let placed = try await patron.api(.post, "/api/v1/orders", json: order)
+            #expect(placed.status.code < 300, "\(placed.bodyText)")
+            try await patron.addUser("ann@example.com")
+            let browser = try await patron.signIn(email: "ann@example.com")
+            let before = try await patron.send(.get, "/app/flows/order-thank-you", headers: browser.headers)
+            #expect(before.bodyText.contains("Counts appear after the next analytics refresh"))
+            try await RecommendationFixture.refresh(patron)
+            let after = try await patron.send(.get, "/app/flows/order-thank-you", headers: browser.headers)
+            #expect(after.bodyText.contains("1 runs started"), "\(after.bodyText)")
+            #expect(after.bodyText.contains("entered 1"))
+            let list = try await patron.send(.get, "/app/flows", headers: browser.headers)
+            #expect(list.bodyText.contains("as of the analytics refresh"))
+        }
+    }
+
     @Test func theEditorsExamplesAreValidRules() throws {
         for rule in DashboardController.ruleExamples {
             #expect(throws: Never.self, "\(rule)") { try SegmentRule.parse(rule) }

@@ -103,6 +103,8 @@ public struct AnalyticsRefresher: Sendable {
         let recommendations = try await StoreRecommendationModel(database: database, store: store).build(now: now)
         let recommendationBytes = Data(recommendations.encoded()).base64EncodedString()
         let recommendationSeconds = (ContinuousClock.now - recommendationsStarted).seconds
+        let engagement = try await EngagementSummary.compute(
+            store: store, database: database, now: Timestamp.milliseconds(clock()))
         let scale = Double(Self.minorUnitScale(loaded.currency))
         let metricsRows = Self.metricsRows(analysis, customerIds: loaded.customerIds, scale: scale)
         var computed: [(segment: SegmentRecord, members: [Int64])] = []
@@ -159,6 +161,7 @@ public struct AnalyticsRefresher: Sendable {
                     "bytes": .int(Int64(recommendationBytes.utf8.count)), "seconds": .double(recommendationSeconds),
                 ])
             summary = summary.setting("daily", DailySales(loaded.snapshot, now: now, days: 730).json)
+            summary = summary.setting("engagement", engagement)
             try await runs.finish(run: run, currency: loaded.currency, summary: summary, now: nowMilliseconds)
             return (outcomes, skipped)
         }

@@ -20,36 +20,18 @@ extension DashboardController {
         let session = try context.session()
         let store = session.storeID
         let list = try await flowDirectory.list(store: store).arrayValue ?? []
-        let names = list.compactMap { $0["name"]?.stringValue }
-        let since = now - 30 * 86_400_000
-        let (sent, attributed, runs, currency) = try await database.read { sql in
-            var sent: [String: Int64] = [:]
-            for row in try await sql.raw(
-                """
-                SELECT flow, COUNT(*) AS n FROM messages WHERE store_id = \(bind: store) AND flow IS NOT NULL AND status = 'sent'
-                    AND sent_at >= \(bind: since) GROUP BY flow
-                """
-            ).all() { sent[try row.requiredText("flow")] = try row.int("n") }
-            var attributed: [String: Double] = [:]
-            for row in try await sql.raw(
-                """
-                SELECT flow, COALESCE(SUM(CAST(revenue AS DOUBLE PRECISION)), 0) AS revenue FROM attributions
-                WHERE store_id = \(bind: store) AND flow IS NOT NULL AND attributed_at >= \(bind: since) GROUP BY flow
-                """
-            ).all() { attributed[try row.requiredText("flow")] = try row.decode(column: "revenue", as: Double.self) }
-            var runs: [String: Int64] = [:]
-            for name in names {
-                runs[name] = try await sql.raw(
-                    """
-                    SELECT COUNT(*) AS n FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                        AND started_at >= \(bind: since)
-                    """
-                ).first()?.int("n")
-            }
-            return (
-                sent, attributed, runs, try await AnalyticsRunRepository(sql: sql, storeID: store).latestSucceeded()?.currency
-            )
+        let run = try await latestAnalytics(store)
+        let engagement = run?.summary?["engagement"] ?? .null
+        let currency = run?.currency
+        let origins = engagement["periods"]?.arrayValue?.first { $0["days"]?.doubleValue == 30 }?["origins"]?.arrayValue ?? []
+        var sent: [String: Int64] = [:]
+        var attributed: [String: Double] = [:]
+        for origin in origins {
+            guard let flow = origin["flow"]?.stringValue else { continue }
+            sent[flow] = Int64(origin["sent"]?.doubleValue ?? 0)
+            attributed[flow] = origin["revenue"]?.doubleValue ?? 0
         }
+        let runs = (engagement["flows"]?.objectValue ?? [:]).mapValues { Int64($0["runs"]?["started"]?.doubleValue ?? 0) }
         let scale = pow(10, Double(Currency(code: currency ?? "USD")?.minorDigits ?? 2))
         let rows = list.map { flow -> [String: Any] in
             let name = flow["name"]?.stringValue ?? ""
@@ -64,7 +46,10 @@ extension DashboardController {
         }
         return try view.page(
             "flows", title: "Flows", section: .flows, session: session, request: request,
-            values: ["rows": rows, "on": rows.filter { $0["enabled"] as? Bool == true }.count])
+            values: [
+                "rows": rows, "on": rows.filter { $0["enabled"] as? Bool == true }.count,
+                "computedAt": engagement["computedAt"]?.stringValue.map { DisplayFormat.dateTime(rfc3339: $0) } ?? "",
+            ])
     }
 
     func flow(
@@ -79,29 +64,22 @@ extension DashboardController {
         }
         let definition = flow["definition"] ?? .null
         let enabled = flow["enabled"] == .bool(true)
-        let since = now - 30 * 86_400_000
-        let (runSteps, messageSteps, currency) = try await database.read { sql in
-            var runs: [(step: Int, status: String, count: Int64)] = []
-            for row in try await sql.raw(
-                """
-                SELECT step, status, COUNT(*) AS n FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                    AND started_at >= \(bind: since) GROUP BY step, status
-                """
-            ).all() { runs.append((Int(try row.int("step")), try row.requiredText("status"), try row.int("n"))) }
-            var messages: [(step: Int, status: String, reason: String?, count: Int64)] = []
-            for row in try await sql.raw(
-                """
-                SELECT step, status, reason, COUNT(*) AS n FROM messages WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                    AND created_at >= \(bind: since) GROUP BY step, status, reason
-                """
-            ).all() {
-                messages.append(
-                    (
-                        Int(try row.optionalInt("step") ?? -1), try row.requiredText("status"), try row.text("reason"),
-                        try row.int("n")
-                    ))
-            }
-            return (runs, messages, try await AnalyticsRunRepository(sql: sql, storeID: store).latestSucceeded()?.currency)
+        let run = try await latestAnalytics(store)
+        let currency = run?.currency
+        let report = run?.summary?["engagement"]?["flows"]?[name]
+        let counts = report?["steps"] ?? .null
+        let runSteps = (counts["runs"]?.arrayValue ?? []).map {
+            (
+                step: Int($0["step"]?.doubleValue ?? 0), status: $0["status"]?.stringValue ?? "",
+                count: Int64($0["count"]?.doubleValue ?? 0)
+            )
+        }
+        let messageSteps = (counts["messages"]?.arrayValue ?? []).map {
+            (
+                step: Int($0["step"]?.doubleValue ?? -1), status: $0["status"]?.stringValue ?? "",
+                reason: $0["reason"]?.stringValue,
+                count: Int64($0["count"]?.doubleValue ?? 0)
+            )
         }
         let steps = definition["steps"]?.arrayValue ?? []
         let totalRuns = runSteps.reduce(0) { $0 + $1.count }
@@ -135,37 +113,39 @@ extension DashboardController {
             nodes.append(["kind": kind, "class": style, "title": title, "stats": parts.joined(separator: " · "), "index": index])
         }
         nodes.append(["kind": "Exit", "class": "node-exit", "title": Self.describe(exits: definition["exitOn"]), "stats": ""])
-        let report = try await FlowPerformance(database: database).report(flow: name, store: store, days: 30, now: now)
         let scale = pow(10, Double(Currency(code: currency ?? "USD")?.minorDigits ?? 2))
-        let attributed = report["attributed"]?.arrayValue ?? []
-        let incrementality = report["incrementality"] ?? .null
-        let results: [[String: Any]] = [
-            ["label": "Runs started", "value": DisplayFormat.number(Int64(report["runs"]?["started"]?.doubleValue ?? 0))],
-            ["label": "Messages sent", "value": DisplayFormat.number(Int64(report["messages"]?["sent"]?.doubleValue ?? 0))],
-            ["label": "Opened", "value": DisplayFormat.number(Int64(report["messages"]?["opened"]?.doubleValue ?? 0))],
-            ["label": "Clicked", "value": DisplayFormat.number(Int64(report["messages"]?["clicked"]?.doubleValue ?? 0))],
-            [
-                "label": "Conversions (attributed orders)",
-                "value": DisplayFormat.number(Int64(attributed.reduce(0) { $0 + ($1["orders"]?.doubleValue ?? 0) })),
-            ],
-            [
-                "label": "Attributed revenue",
-                "value": DisplayFormat.money(
-                    attributed.reduce(0) { $0 + ($1["revenue"]?.doubleValue ?? 0) } / scale, currency: currency),
-            ],
-            [
-                "label": "Incremental revenue (vs holdout)",
-                "value": incrementality["incrementalRevenue"]?.doubleValue.map {
-                    DisplayFormat.money($0 / scale, currency: currency)
-                }
-                    ?? "not enough closed runs yet",
-            ],
-            [
-                "label": "Conversion rate: messaged / held out",
-                "value":
-                    "\(DisplayFormat.percent(incrementality["treatedConversionRate"]?.doubleValue)) / \(DisplayFormat.percent(incrementality["holdoutConversionRate"]?.doubleValue))",
-            ],
-        ]
+        let attributed = report?["attributed"]?.arrayValue ?? []
+        let incrementality = report?["incrementality"] ?? .null
+        let results: [[String: Any]] =
+            report == nil
+            ? []
+            : [
+                ["label": "Runs started", "value": DisplayFormat.number(Int64(report?["runs"]?["started"]?.doubleValue ?? 0))],
+                ["label": "Messages sent", "value": DisplayFormat.number(Int64(report?["messages"]?["sent"]?.doubleValue ?? 0))],
+                ["label": "Opened", "value": DisplayFormat.number(Int64(report?["messages"]?["opened"]?.doubleValue ?? 0))],
+                ["label": "Clicked", "value": DisplayFormat.number(Int64(report?["messages"]?["clicked"]?.doubleValue ?? 0))],
+                [
+                    "label": "Conversions (attributed orders)",
+                    "value": DisplayFormat.number(Int64(attributed.reduce(0) { $0 + ($1["orders"]?.doubleValue ?? 0) })),
+                ],
+                [
+                    "label": "Attributed revenue",
+                    "value": DisplayFormat.money(
+                        attributed.reduce(0) { $0 + ($1["revenue"]?.doubleValue ?? 0) } / scale, currency: currency),
+                ],
+                [
+                    "label": "Incremental revenue (vs holdout)",
+                    "value": incrementality["incrementalRevenue"]?.doubleValue.map {
+                        DisplayFormat.money($0 / scale, currency: currency)
+                    }
+                        ?? "not enough closed runs yet",
+                ],
+                [
+                    "label": "Conversion rate: messaged / held out",
+                    "value":
+                        "\(DisplayFormat.percent(incrementality["treatedConversionRate"]?.doubleValue)) / \(DisplayFormat.percent(incrementality["holdoutConversionRate"]?.doubleValue))",
+                ],
+            ]
         let sends = steps.enumerated().compactMap { index, step -> [String: Any]? in
             guard step["type"]?.stringValue == "send" else { return nil }
             return [
@@ -183,7 +163,9 @@ extension DashboardController {
             "enabled": enabled, "status": enabled ? "On" : "Off", "badge": enabled ? "badge-ok" : "badge-muted",
             "toggleLabel": enabled ? "Switch off" : "Switch on", "purpose": flow["purpose"]?.stringValue ?? "",
             "version": flow["version"]?.doubleValue.map { "version \(Int($0))" } ?? "built-in, never edited",
-            "nodes": nodes, "results": results, "sends": sends, "hasSends": !sends.isEmpty,
+            "nodes": nodes, "results": results, "hasResults": report != nil,
+            "computedAt": run?.summary?["engagement"]?["computedAt"]?.stringValue.map { DisplayFormat.dateTime(rfc3339: $0) }
+                ?? "", "sends": sends, "hasSends": !sends.isEmpty,
             "definition": definitionText ?? Self.pretty(definition),
             "previewSrc": "/app/flows/\(name)/preview" + (previewQuery.isEmpty ? "" : "?\(previewQuery)"),
             "customer": customer.map(String.init) ?? "", "defaultEmail": session.email,

@@ -77,7 +77,8 @@ extension DashboardController {
         if let daily = summary["daily"] {
             values["charts"] = charts(daily, period: period, money: money)
         }
-        values["flowRows"] = try await earnings(store: session.storeID, days: period, currency: currency)
+        values["flowRows"] = try await earnings(
+            summary["engagement"] ?? .null, days: period, store: session.storeID, currency: currency)
         return try view.page(
             "overview", title: "Overview", section: .overview, session: session, request: request, values: values)
     }
@@ -116,71 +117,39 @@ extension DashboardController {
     }
 
     /// Each flow and campaign with messages sent, attributed orders and revenue in the period, and the
-    /// flow's incremental revenue against its holdout where runs exist.
-    func earnings(store: Int64, days: Int, currency: String?) async throws -> [[String: Any]] {
-        let since = now - Int64(days) * 86_400_000
-        let (attributed, sent, runs, campaignNames) = try await database.read { sql in
-            var attributed: [String: (orders: Int64, revenue: Double)] = [:]
-            for row in try await sql.raw(
-                """
-                SELECT flow, campaign_id, COUNT(*) AS orders, COALESCE(SUM(CAST(revenue AS DOUBLE PRECISION)), 0) AS revenue
-                FROM attributions WHERE store_id = \(bind: store) AND attributed_at >= \(bind: since)
-                GROUP BY flow, campaign_id
-                """
-            ).all() {
-                let key = try row.text("flow").map { "flow:\($0)" } ?? "campaign:\(try row.optionalInt("campaign_id") ?? 0)"
-                attributed[key] = (try row.int("orders"), try row.decode(column: "revenue", as: Double.self))
-            }
-            var sent: [String: Int64] = [:]
-            for row in try await sql.raw(
-                """
-                SELECT flow, campaign_id, COUNT(*) AS n FROM messages
-                WHERE store_id = \(bind: store) AND status = 'sent' AND sent_at >= \(bind: since) GROUP BY flow, campaign_id
-                """
-            ).all() {
-                let key = try row.text("flow").map { "flow:\($0)" } ?? "campaign:\(try row.optionalInt("campaign_id") ?? 0)"
-                sent[key] = try row.int("n")
-            }
-            var runs: [String] = []
-            let flowNames = try await FlowRepository(sql: sql, storeID: store).all().map(\.name)
-            for name in flowNames {
-                let started = try await sql.raw(
-                    """
-                    SELECT id FROM flow_runs WHERE store_id = \(bind: store) AND flow = \(bind: name)
-                        AND started_at >= \(bind: since) LIMIT 1
-                    """
-                ).first()
-                if started != nil { runs.append(name) }
-            }
-            let names = Dictionary(
+    /// flow's incremental revenue against its holdout over 30 days, all as of the last refresh.
+    func earnings(_ engagement: JSONValue, days: Int, store: Int64, currency: String?) async throws -> [[String: Any]] {
+        let origins =
+            engagement["periods"]?.arrayValue?.first { $0["days"]?.doubleValue == Double(days) }?["origins"]?
+            .arrayValue ?? []
+        let campaignNames = try await database.read { sql in
+            Dictionary(
                 uniqueKeysWithValues: try await sql.raw(
-                    "SELECT id, name FROM campaigns WHERE store_id = \(bind: store) ORDER BY id DESC LIMIT 200"
+                    "SELECT id, name FROM campaigns WHERE store_id = \(bind: store) ORDER BY id DESC LIMIT 500"
                 ).all().map { (try $0.int("id"), try $0.requiredText("name")) })
-            return (attributed, sent, runs, names)
         }
-        var rows: [[String: Any]] = []
-        let keys = Set(attributed.keys).union(sent.keys).union(runs.map { "flow:\($0)" })
         let scale = pow(10, Double(Currency(code: currency ?? "USD")?.minorDigits ?? 2))
-        for key in keys.sorted() {
-            let isFlow = key.hasPrefix("flow:")
-            let name = String(key.drop { $0 != ":" }.dropFirst())
+        let rows = origins.map { origin -> [String: Any] in
+            let revenue = origin["revenue"]?.doubleValue ?? 0
             var row: [String: Any] = [
-                "kind": isFlow ? "Flow" : "Campaign",
-                "name": isFlow ? name : (campaignNames[Int64(name) ?? 0] ?? "Campaign \(name)"),
-                "href": isFlow ? "/app/flows/\(name)" : "/app/campaigns/\(name)",
-                "sent": DisplayFormat.number(sent[key] ?? 0),
-                "orders": DisplayFormat.number(attributed[key]?.orders ?? 0),
-                "revenue": DisplayFormat.money((attributed[key]?.revenue ?? 0) / scale, currency: currency),
-                "incremental": "–", "sortValue": attributed[key]?.revenue ?? 0,
+                "sent": DisplayFormat.number(Int64(origin["sent"]?.doubleValue ?? 0)),
+                "orders": DisplayFormat.number(Int64(origin["orders"]?.doubleValue ?? 0)),
+                "revenue": DisplayFormat.money(revenue / scale, currency: currency), "incremental": "–", "sortValue": revenue,
             ]
-            if isFlow, runs.contains(name) {
-                let report = try await FlowPerformance(database: database).report(
-                    flow: name, store: store, days: Int64(days), now: now)
-                if let incremental = report["incrementality"]?["incrementalRevenue"]?.doubleValue {
+            if let flow = origin["flow"]?.stringValue {
+                row["kind"] = "Flow"
+                row["name"] = flow
+                row["href"] = "/app/flows/\(flow)"
+                if let incremental = engagement["flows"]?[flow]?["incrementality"]?["incrementalRevenue"]?.doubleValue {
                     row["incremental"] = DisplayFormat.money(incremental / scale, currency: currency)
                 }
+            } else {
+                let id = Int64(origin["campaign"]?.doubleValue ?? 0)
+                row["kind"] = "Campaign"
+                row["name"] = campaignNames[id] ?? "Campaign \(id)"
+                row["href"] = "/app/campaigns/\(id)"
             }
-            rows.append(row)
+            return row
         }
         return rows.sorted { ($0["sortValue"] as? Double ?? 0) > ($1["sortValue"] as? Double ?? 0) }
     }
