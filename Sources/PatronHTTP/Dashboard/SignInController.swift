@@ -14,10 +14,6 @@ struct SignInController: Sendable {
     let cookies: DashboardCookies
     let clock: @Sendable () -> Date
 
-    static let window = SignInThrottleLimits.window
-    static let failuresPerEmail = SignInThrottleLimits.perEmail
-    static let failuresPerAddress = SignInThrottleLimits.perAddress
-
     var routes: RouteCollection<PatronRequestContext> {
         let routes = RouteCollection(context: PatronRequestContext.self)
         routes.add(middleware: DashboardSecurityHeaders())
@@ -54,16 +50,17 @@ struct SignInController: Sendable {
         }
         let now = Timestamp.milliseconds(clock())
         let subjects = ["email:" + DashboardUserRepository.key(email), "address:" + (context.clientAddress ?? "unknown")]
-        let limits = [Self.failuresPerEmail, Self.failuresPerAddress]
+        let limits = [SignInThrottleLimits.perEmail, SignInThrottleLimits.perAddress]
         let recent = try await database.read { sql in
             var found: [(count: Int, oldest: Int64?)] = []
             for subject in subjects {
-                found.append(try await SignInFailures(sql: sql).recent(subject: subject, since: now - Self.window))
+                found.append(
+                    try await SignInFailures(sql: sql).recent(subject: subject, since: now - SignInThrottleLimits.window))
             }
             return found.map { [$0.count, Int($0.oldest ?? now)] }
         }
         for (index, counts) in recent.enumerated() where counts[0] >= limits[index] {
-            let retry = max(1, (Int64(counts[1]) + Self.window - now) / 1000)
+            let retry = max(1, (Int64(counts[1]) + SignInThrottleLimits.window - now) / 1000)
             var response = try signInPage(
                 request, email: email,
                 error: "Too many failed sign-ins. Try again in \(max(1, (retry + 59) / 60)) minutes.",

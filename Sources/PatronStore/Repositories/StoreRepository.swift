@@ -24,12 +24,15 @@ public enum APIKeyKind: String, Sendable {
     case write
 
     var prefix: String { self == .secret ? "sk_" : "wk_" }
+
+    /// A new random key of this kind.
+    func newKey() -> String { prefix + KeyGenerator.random(bytes: self == .secret ? 24 : 18) }
 }
 
 public enum StoreRepository {
     public static func create(name: String, in database: Database, now: Date = Date()) async throws -> StoreCredentials {
-        let secretKey = APIKeyKind.secret.prefix + KeyGenerator.random(bytes: 24)
-        let writeKey = APIKeyKind.write.prefix + KeyGenerator.random(bytes: 18)
+        let secretKey = APIKeyKind.secret.newKey()
+        let writeKey = APIKeyKind.write.newKey()
         let webhookSecret = "whsec_" + KeyGenerator.random(bytes: 24)
         let created = Timestamp.milliseconds(now)
         let id = try await database.write { sql in
@@ -41,12 +44,7 @@ public enum StoreRepository {
             ).first()
             guard let id = try row?.int("id") else { throw StoreError.unexpected("store insert returned no id") }
             for (kind, key) in [(APIKeyKind.secret, secretKey), (.write, writeKey)] {
-                try await sql.raw(
-                    """
-                    INSERT INTO api_keys (store_id, kind, key_hash, prefix, created_at)
-                    VALUES (\(bind: id), \(bind: kind.rawValue), \(bind: KeyGenerator.hash(key)), \(bind: String(key.prefix(10))), \(bind: created))
-                    """
-                ).run()
+                try await insertKey(key, kind: kind, label: nil, store: id, created: created, in: sql)
             }
             return id
         }
@@ -85,17 +83,24 @@ public enum StoreRepository {
     public static func createKey(kind: APIKeyKind, label: String?, store: Int64, in database: Database, now: Date) async throws
         -> String
     {
-        let key = kind.prefix + KeyGenerator.random(bytes: kind == .secret ? 24 : 18)
+        let key = kind.newKey()
         try await database.write(store: store) { sql in
-            try await sql.raw(
-                """
-                INSERT INTO api_keys (store_id, kind, key_hash, prefix, label, created_at)
-                VALUES (\(bind: store), \(bind: kind.rawValue), \(bind: KeyGenerator.hash(key)), \(bind: String(key.prefix(10))),
-                    \(bind: label), \(bind: Timestamp.milliseconds(now)))
-                """
-            ).run()
+            try await insertKey(key, kind: kind, label: label, store: store, created: Timestamp.milliseconds(now), in: sql)
         }
         return key
+    }
+
+    /// Stores a key's hash and its first ten characters (to recognise it in lists), never the key.
+    static func insertKey(
+        _ key: String, kind: APIKeyKind, label: String?, store: Int64, created: Int64, in sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO api_keys (store_id, kind, key_hash, prefix, label, created_at)
+            VALUES (\(bind: store), \(bind: kind.rawValue), \(bind: KeyGenerator.hash(key)), \(bind: String(key.prefix(10))),
+                \(bind: label), \(bind: created))
+            """
+        ).run()
     }
 
     /// Revokes a live key of the store; false when there is none with that id.
