@@ -158,6 +158,8 @@ struct MessagingAPITests {
             #expect(forged.status == .notFound)
             let pixel = try await patron.send(.get, "/o/\(token(.open))")
             #expect(pixel.status == .ok && pixel.headers[.contentType] == "image/gif")
+            let secondLink = try await patron.send(.get, "/l/\(token(.click, url: "https://shop.example/mugs"))")
+            #expect(secondLink.status == .found, "a second link clicked counts the message once")
             let events = try await patron.events(customerId: customer)
             let clicked = events.first { $0["type"] == "Email Clicked" }
             #expect(clicked?["properties"]?["messageId"] == .int(messageId))
@@ -182,6 +184,8 @@ struct MessagingAPITests {
             #expect(
                 try await patron.api(.get, "/api/v1/customers/\(customer)").json()["consent"]?["email"]?["state"]
                     == "unsubscribed")
+            let after = try await patron.api(.get, "/api/v1/flows/order-thank-you/performance?days=7").json()
+            #expect(after["messages"]?["unsubscribed"] == .int(1) && after["messages"]?["clicked"] == .int(1))
         }
     }
 

@@ -93,6 +93,60 @@ import Testing
             #expect(page.items.first?["reason"] == "no_marketing_consent")
         }
     }
+
+    @Test(arguments: TestDatabases.all)
+    func engagementIsKeptOnTheMessageAndBackfilledFromItsEvents(kind: DatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = try await StoreRepository.create(name: "Shop", in: database).id
+            let customer = try await database.writing(store) {
+                try await $0.upsertCustomer(CustomerInput(externalId: "c-1", email: "ana@example.com")).id
+            }
+            var ids: [Int64] = []
+            for key in ["opened", "clicked", "untouched"] {
+                var new = message(store: store, key: key, purpose: "marketing")
+                new.customer = customer
+                ids.append(
+                    try #require(try await database.write { try await MessageOutbox.enqueue(new, now: Self.start, in: $0) }))
+            }
+            func engage(_ type: String, _ key: String, message: Int64, at seconds: TimeInterval) async throws -> Bool {
+                try await database.writing(store, at: Date(timeIntervalSince1970: seconds)) {
+                    try await $0.recordEngagement(
+                        type: type, customerId: customer, dedupeKey: key, properties: ["messageId": .int(message)])
+                }
+            }
+            #expect(try await engage("Email Opened", "email-open:\(ids[0])", message: ids[0], at: 1_714_570_000))
+            #expect(try await engage("Email Opened", "email-open:\(ids[1])", message: ids[1], at: 1_714_570_100))
+            #expect(try await engage("Email Clicked", "click:\(ids[1]):00112233445566ff", message: ids[1], at: 1_714_570_200))
+            #expect(try await engage("SMS Clicked", "click:\(ids[1]):ffeeddccbbaa9988", message: ids[1], at: 1_714_570_300))
+            #expect(try await engage("Unsubscribed", "unsubscribe:\(ids[1])", message: ids[1], at: 1_714_570_400))
+            #expect(try await engage("Email Opened", "email-open:\(ids[0])", message: ids[0], at: 1_714_570_500) == false)
+            let expected: [[Int64?]] = [
+                [1_714_570_000_000, nil, nil], [1_714_570_100_000, 1_714_570_200_000, 1_714_570_400_000], [nil, nil, nil],
+            ]
+            func engagement() async throws -> [[Int64?]] {
+                try await database.read { sql in
+                    try await sql.raw(
+                        "SELECT opened_at, clicked_at, unsubscribed_at FROM messages WHERE store_id = \(bind: store) ORDER BY id"
+                    ).all().map { row in
+                        [
+                            try row.optionalInt("opened_at"), try row.optionalInt("clicked_at"),
+                            try row.optionalInt("unsubscribed_at"),
+                        ]
+                    }
+                }
+            }
+            #expect(try await engagement() == expected, "the first open and click are kept, a repeat changes nothing")
+
+            // Messages from before the columns existed get them from the events' dedupe keys.
+            try await database.write(store: store) { sql in
+                try await sql.raw("UPDATE messages SET opened_at = NULL, clicked_at = NULL, unsubscribed_at = NULL").run()
+                for statement in Schema.messageEngagement where statement.hasPrefix("UPDATE") {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+            }
+            #expect(try await engagement() == expected)
+        }
+    }
 }
 
 extension OutboxMessage {
@@ -101,4 +155,5 @@ extension OutboxMessage {
         copy.status = "sending"
         return copy
     }
+
 }

@@ -55,7 +55,7 @@ public struct FlowPerformance: Sendable {
                     "byStatus": .object(statusCounts.mapValues(JSONValue.int)),
                 ],
                 "messages": try await Self.messageStats(
-                    origin: "flow = \(bind: flow) AND created_at >= \(bind: start)", store: store, since: start, sql: sql),
+                    origin: "flow = \(bind: flow) AND created_at >= \(bind: start)", store: store, sql: sql),
                 "attributed": try await Self.attributed(
                     origin: "flow = \(bind: flow) AND attributed_at >= \(bind: start)", store: store, sql: sql),
                 "incrementality": [
@@ -102,37 +102,22 @@ public struct FlowPerformance: Sendable {
         return result
     }
 
-    /// Messages by state and distinct engagement, for the messages matching `origin`.
-    static func messageStats(origin: SQLQueryString, store: Int64, since: Int64, sql: any SQLDatabase) async throws
-        -> JSONValue
-    {
+    /// Messages by state, and how many were opened, clicked and unsubscribed from, for the messages
+    /// matching `origin`.
+    static func messageStats(origin: SQLQueryString, store: Int64, sql: any SQLDatabase) async throws -> JSONValue {
         var stats: [String: JSONValue] = [:]
-        var ids: Set<Int64> = []
+        var engagement: [String: Int64] = ["opened": 0, "clicked": 0, "unsubscribed": 0]
         for row in try await sql.raw(
             """
-            SELECT id, status FROM messages WHERE store_id = \(bind: store) AND \(origin)
+            SELECT status, COUNT(*) AS messages, COUNT(opened_at) AS opened, COUNT(clicked_at) AS clicked,
+                COUNT(unsubscribed_at) AS unsubscribed
+            FROM messages WHERE store_id = \(bind: store) AND \(origin) GROUP BY status
             """
         ).all() {
-            ids.insert(try row.int("id"))
-            let status = try row.requiredText("status")
-            if case .int(let count) = stats[status] ?? .int(0) { stats[status] = .int(count + 1) }
+            stats[try row.requiredText("status")] = .int(try row.int("messages"))
+            for key in engagement.keys { engagement[key, default: 0] += try row.int(key) }
         }
-        var engagement: [String: Int64] = ["Email Opened": 0, "Clicked": 0, "Unsubscribed": 0]
-        var seen: Set<String> = []
-        for row in try await sql.raw(
-            """
-            SELECT type, properties FROM events WHERE store_id = \(bind: store) AND source = 'patron'
-                AND type IN ('Email Opened', 'Email Clicked', 'SMS Clicked', 'Unsubscribed') AND occurred_at >= \(bind: since)
-            """
-        ).all() {
-            guard case .int(let message) = try row.json("properties", fallback: [:])["messageId"] ?? .null, ids.contains(message)
-            else { continue }
-            let type = try row.requiredText("type").hasSuffix("Clicked") ? "Clicked" : try row.requiredText("type")
-            if seen.insert("\(type):\(message)").inserted { engagement[type, default: 0] += 1 }
-        }
-        stats["opened"] = .int(engagement["Email Opened"] ?? 0)
-        stats["clicked"] = .int(engagement["Clicked"] ?? 0)
-        stats["unsubscribed"] = .int(engagement["Unsubscribed"] ?? 0)
+        for (key, count) in engagement { stats[key] = .int(count) }
         return .object(stats)
     }
 

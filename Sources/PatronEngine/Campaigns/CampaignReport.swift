@@ -9,7 +9,7 @@ public enum CampaignReport {
             guard let campaign = try await CampaignRepository(sql: sql, storeID: store).find(id: id) else { return nil }
             guard case .object(var document) = campaign.json else { return nil }
             document["messages"] = try await FlowPerformance.messageStats(
-                origin: "campaign_id = \(bind: id)", store: store, since: campaign.createdAt, sql: sql)
+                origin: "campaign_id = \(bind: id)", store: store, sql: sql)
             document["attributed"] = try await FlowPerformance.attributed(
                 origin: "campaign_id = \(bind: id)", store: store, sql: sql)
             return .object(document)

@@ -14,15 +14,31 @@ extension StoreWriter {
             try await sql.raw("SELECT id FROM customers WHERE id = \(bind: customerId) AND store_id = \(bind: storeID)").first()
                 != nil
         else { return false }
-        return try await sql.raw(
-            """
-            INSERT INTO events (store_id, customer_id, type, message_id, occurred_at, received_at, source, properties)
-            VALUES (\(bind: storeID), \(bind: customerId), \(bind: type), \(bind: dedupeKey), \(bind: now), \(bind: now), 'patron',
-                \(bind: properties.serialized()))
-            ON CONFLICT (store_id, message_id) DO NOTHING RETURNING id
-            """
-        ).first() != nil
+        let recorded =
+            try await sql.raw(
+                """
+                INSERT INTO events (store_id, customer_id, type, message_id, occurred_at, received_at, source, properties)
+                VALUES (\(bind: storeID), \(bind: customerId), \(bind: type), \(bind: dedupeKey), \(bind: now), \(bind: now), 'patron',
+                    \(bind: properties.serialized()))
+                ON CONFLICT (store_id, message_id) DO NOTHING RETURNING id
+                """
+            ).first() != nil
+        if recorded, let column = Self.messageEngagementColumns[type], case .int(let message)? = properties["messageId"] {
+            try await sql.raw(
+                """
+                UPDATE messages SET \(unsafeRaw: column) = COALESCE(\(unsafeRaw: column), \(bind: now))
+                WHERE id = \(bind: message) AND store_id = \(bind: storeID)
+                """
+            ).run()
+        }
+        return recorded
     }
+
+    /// The message column that keeps when an engagement of each type first happened.
+    static let messageEngagementColumns = [
+        "Email Opened": "opened_at", "Email Clicked": "clicked_at", "SMS Clicked": "clicked_at",
+        "Unsubscribed": "unsubscribed_at",
+    ]
 
     /// The flow and campaign a message belongs to, for the event properties.
     public func messageOrigin(_ messageId: Int64) async throws -> JSONValue {

@@ -9,6 +9,7 @@ enum Schema {
         (4, "messaging", messaging),
         (5, "recommendations", recommendations),
         (6, "dashboard", dashboard),
+        (7, "message engagement", messageEngagement),
     ]
 
     static let storeDataModel: [String] = [
@@ -315,4 +316,32 @@ enum Schema {
         "CREATE INDEX messages_sent ON messages (store_id, sent_at)",
         "CREATE INDEX flow_runs_flow ON flow_runs (store_id, flow, started_at)",
     ]
+
+    /// When each message was first opened, clicked and unsubscribed from, on the message itself, so a
+    /// campaign's or flow's results are one grouped read of its messages instead of a scan of every
+    /// engagement event since it began; filled from the engagement events already recorded, whose
+    /// dedupe keys name the message (`email-open:ID`, `click:ID:16-hex-URL-hash`, `unsubscribe:ID`).
+    static let messageEngagement: [String] = [
+        "ALTER TABLE messages ADD COLUMN opened_at BIGINT",
+        "ALTER TABLE messages ADD COLUMN clicked_at BIGINT",
+        "ALTER TABLE messages ADD COLUMN unsubscribed_at BIGINT",
+        "CREATE INDEX messages_campaign ON messages (store_id, campaign_id)",
+        engagementBackfill(column: "opened_at", types: "'Email Opened'", keyPrefix: "email-open:"),
+        engagementBackfill(column: "clicked_at", types: "'Email Clicked', 'SMS Clicked'", keyPrefix: "click:", keySuffix: 17),
+        engagementBackfill(column: "unsubscribed_at", types: "'Unsubscribed'", keyPrefix: "unsubscribe:"),
+    ]
+
+    /// Sets `column` to the first event of `types` whose dedupe key is `keyPrefix`, the message id,
+    /// then `keySuffix` more characters (a click's `:` and URL hash).
+    static func engagementBackfill(column: String, types: String, keyPrefix: String, keySuffix: Int = 0) -> String {
+        let fixed = keyPrefix.count + keySuffix
+        let messageID = "CAST(substr(message_id, \(keyPrefix.count + 1), length(message_id) - \(fixed)) AS BIGINT)"
+        return """
+            UPDATE messages SET \(column) = engaged.first_at FROM (
+                SELECT store_id, \(messageID) AS message, MIN(occurred_at) AS first_at FROM events
+                WHERE source = 'patron' AND type IN (\(types)) AND message_id LIKE '\(keyPrefix)%' AND length(message_id) > \(fixed)
+                GROUP BY store_id, \(messageID)) AS engaged
+            WHERE messages.store_id = engaged.store_id AND messages.id = engaged.message
+            """
+    }
 }
