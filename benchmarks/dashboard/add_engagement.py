@@ -27,7 +27,8 @@ flow engine, outbox and link tracking over the store's own orders, shipments and
   frequency cap (`frequency_cap`), bounced addresses (`suppressed_bounce`), SMS consent and quiet hours;
   a few relay rejections (`rejected`, with the address added to `suppressions`) and exhausted retries
   (`attempts_exhausted`); the rest `sent`, with recipient, rendered subject, provider response and the
-  dedupe key and Message-ID the engine derives.
+  dedupe key and Message-ID the engine derives, and when each was first opened, clicked and
+  unsubscribed from (matching its events, as link tracking keeps them).
 - **Events:** Patron's link tracking (source `patron`): `Email Opened` for ~40 % of sent email,
   `Email Clicked` ~5 %, `SMS Clicked`, a few `Unsubscribed` (with the consent row); properties
   `{"channel","flow"|"campaignId","messageId"}`, dedupe keys `email-open:ID`, `click:ID:URLHASH`.
@@ -853,7 +854,7 @@ class Engagement:
                           "template", "channel", "purpose", "topic", "context", "dedupe_key", "message_id", "status",
                           "send_at", "lease_owner", "lease_until", "attempts", "uncertain_sends", "recipient", "subject",
                           "reason", "last_error", "provider_response", "created_at", "updated_at", "sending_at",
-                          "sent_at"), []),
+                          "sent_at", "opened_at", "clicked_at", "unsubscribed_at"), []),
             "events": (("id", "store_id", "customer_id", "anonymous_id", "type", "message_id", "occurred_at",
                         "received_at", "source", "properties", "context", "product_ids"), []),
             "attributions": (("store_id", "order_id", "message_id", "flow", "campaign_id", "variant", "touch", "revenue",
@@ -1248,15 +1249,17 @@ class Engagement:
                     response = f"SM{rng.getrandbits(128):032x} queued"
                     if marketing:
                         self.last_marketing_sms[c] = sent_at
+        engaged = (None, None, None)
+        if status == "sent":
+            engaged = self.engage(mid, f, c, channel, flow, campaign_id, marketing, sent_at)
         self.add("messages", (mid, STORE, c, flow, run, step, None, campaign_id, template, channel, purpose, topic,
                               context, dedupe, message_id_for(dedupe), status, send_at, None, None, attempts, 0,
                               recipient, subject if recipient else None, reason, last_error, response, created,
-                              updated, sending_at, sent_at))
-        if status == "sent":
-            self.engage(mid, f, c, channel, flow, campaign_id, marketing, sent_at)
+                              updated, sending_at, sent_at) + engaged)
 
     def engage(self, mid, f, c, channel, flow, campaign_id, marketing, sent):
-        """Opens, clicks and unsubscribes as link tracking records them, and the order a message brought."""
+        """Opens, clicks and unsubscribes as link tracking records them, and the order a message brought;
+        returns when the message was opened, clicked and unsubscribed from (the message's own columns)."""
         rnd = self.rng_msg.random
         end = self.end
         origin = {"channel": channel, "messageId": mid}
@@ -1287,10 +1290,13 @@ class Engagement:
                         clicked = at
                         if channel == "email" and (opened is None or opened > at):
                             opened = max(sent + 1_000, at - 5_000 - int(rnd() * 60_000))
+        recorded = [None, None, None]
         if opened is not None and opened < end:
+            recorded[0] = opened
             self.push_event(opened, (STORE, c, None, "Email Opened", f"email-open:{mid}", opened, opened, "patron",
                                      dumps(origin), "{}", "[]"))
         if clicked is not None and clicked < end:
+            recorded[1] = clicked
             product = self.products[self.pick_product(rnd)]
             url = product[3] or f"https://shop.example.com/products/{product[0]}"
             url_hash = hashlib.sha256(url.encode()).digest()[:8].hex()
@@ -1300,11 +1306,13 @@ class Engagement:
         if marketing and channel == "email" and rnd() < UNSUBSCRIBE_RATE:
             at = (opened or sent) + 20_000 + int(rnd() * HOUR)
             if at < end:
+                recorded[2] = at
                 self.push_event(at, (STORE, c, None, "Unsubscribed", f"unsubscribe:{mid}", at, at, "patron",
                                      dumps(origin), "{}", "[]"))
                 self.add("consents", (STORE, c, "email", "unsubscribed", "unsubscribe link", at))
                 if at < self.email_until[c]:
                     self.email_until[c] = at
+        return tuple(recorded)
 
     def attribute(self, mid, c, flow, campaign_id, channel, sent):
         """The customer's next order within 5 days of the message, if there is one not yet attributed."""

@@ -29,9 +29,10 @@
 #                       for binaries without the dashboard)
 # Environment: BENCH_EMAIL (bench@example.com), BENCH_PASSWORD (a fixed benchmark password),
 #   CUSTOMER_ID / TYPICAL_CUSTOMER_ID (default: the heaviest and a typical buyer from DB.meta.json).
+#   CAMPAIGN_ID (default: the campaign with the most messages; its results page is loaded).
 set -euo pipefail
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 [[ $# -ge 2 ]] || usage
 DB=$1
@@ -226,12 +227,16 @@ fi
 TYPICAL=${TYPICAL:-$HEAVY}
 PROFILES=()
 if [[ -n $HEAVY ]]; then PROFILES=("/app/customers/$HEAVY" "/app/customers/$TYPICAL"); else log "no customer id found: profile pages skipped (set CUSTOMER_ID)"; fi
+# The campaign with the most messages (its results page groups all of them).
+CAMPAIGN=${CAMPAIGN_ID:-$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT campaign_id FROM messages WHERE store_id = 1 AND campaign_id IS NOT NULL GROUP BY campaign_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0])' "$DB" 2>/dev/null || true)}
+CAMPAIGNS=()
+if [[ -n $CAMPAIGN ]]; then CAMPAIGNS=("/app/campaigns/$CAMPAIGN"); fi
 if [[ -n $PAGES_OVERRIDE ]]; then
     read -r -a PAGES <<<"$PAGES_OVERRIDE"
 else
     PAGES=(/healthz /app "/app?period=7" /app/customers "/app/customers?sort=clv" "/app/customers?q=smith"
         "${PROFILES[@]}" /app/segments /app/cohorts /app/flows
-        /app/flows/order-thank-you /app/campaigns /app/messages /app/settings)
+        /app/flows/order-thank-you /app/campaigns "${CAMPAIGNS[@]}" /app/messages /app/settings)
 fi
 
 cat >"$WORK/pct.lua" <<'LUA'
