@@ -117,6 +117,47 @@ import Testing
         }
     }
 
+    @Test func theMessageLogFiltersByChannelStatusAndReasonAndShowsWhatTheShopperDid() async throws {
+        try await withPatron { patron in
+            let store = patron.storeA.id
+            var ids: [String: Int64] = [:]
+            for (key, channel) in [("mail", "email"), ("text", "sms"), ("capped", "email")] {
+                let message = NewMessage(
+                    store: store, customer: nil, flow: "win-back", template: "win-back", channel: channel, purpose: "marketing",
+                    context: [:], dedupeKey: key, messageId: "patron.\(key)", sendAt: 1_714_566_600_000)
+                ids[key] = try await patron.database.write {
+                    try await MessageOutbox.enqueue(message, now: 1_714_566_600_000, in: $0)
+                }
+            }
+            try await patron.database.write(store: store) { sql in
+                try await sql.raw(
+                    "UPDATE messages SET status = 'sent', sent_at = 1714566700000, opened_at = 1714567000000 WHERE dedupe_key = 'mail'"
+                ).run()
+                try await sql.raw(
+                    "UPDATE messages SET status = 'suppressed', reason = 'frequency_cap' WHERE dedupe_key = 'capped'"
+                )
+                .run()
+            }
+            try await patron.addUser("ann@example.com")
+            let browser = try await patron.signIn(email: "ann@example.com")
+            func shown(_ uri: String) async throws -> Set<String> {
+                let page = try await patron.send(.get, uri, headers: browser.headers)
+                #expect(page.status == .ok, "\(uri): \(page.bodyText.prefix(300))")
+                return Set(ids.filter { page.bodyText.contains("href=\"/app/messages/\($0.value)\"") }.map(\.key))
+            }
+            #expect(try await shown("/app/messages") == ["mail", "text", "capped"])
+            #expect(try await shown("/app/messages?channel=sms") == ["text"])
+            #expect(try await shown("/app/messages?channel=email&status=sent") == ["mail"])
+            #expect(try await shown("/app/messages?reason=frequency_cap") == ["capped"])
+            let all = try await patron.send(.get, "/app/messages", headers: browser.headers).bodyText
+            #expect(all.contains("<td>opened</td>") && all.contains("<option selected>") == false)
+            let message = try await patron.send(.get, "/app/messages/\(try #require(ids["mail"]))", headers: browser.headers)
+            #expect(message.bodyText.contains("<dt>Opened</dt>") && !message.bodyText.contains("<dt>Clicked</dt>"))
+            let refused = try await patron.send(.get, "/app/messages?channel=fax", headers: browser.headers)
+            #expect(refused.status == .unprocessableContent && refused.bodyText.contains("expected one of email, sms"))
+        }
+    }
+
     @Test func theEditorsExamplesAreValidRules() throws {
         for rule in DashboardController.ruleExamples {
             #expect(throws: Never.self, "\(rule)") { try SegmentRule.parse(rule) }

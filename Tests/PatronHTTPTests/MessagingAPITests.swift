@@ -154,7 +154,10 @@ struct MessagingAPITests {
             }
             let click = try await patron.send(.get, "/l/\(token(.click, url: "https://shop.example/kettle"))")
             #expect(click.status == .found && click.headers[.location] == "https://shop.example/kettle")
-            let forged = try await patron.send(.get, "/l/\(token(.click, url: "https://evil.example").dropLast(2))AA")
+            // A changed signature character (the fifth from the end always carries six signature bits).
+            var evil = Array(token(.click, url: "https://evil.example"))
+            evil[evil.count - 5] = evil[evil.count - 5] == "A" ? "B" : "A"
+            let forged = try await patron.send(.get, "/l/\(String(evil))")
             #expect(forged.status == .notFound)
             let pixel = try await patron.send(.get, "/o/\(token(.open))")
             #expect(pixel.status == .ok && pixel.headers[.contentType] == "image/gif")
@@ -173,6 +176,12 @@ struct MessagingAPITests {
             #expect(report["attributed"]?[0]?["orders"] == .int(1), "\(performance.bodyText)")
             #expect(report["attributed"]?[0]?["touch"] == "click")
             #expect(report["messages"]?["clicked"] == .int(1) && report["messages"]?["opened"] == .int(1))
+            let logged = try await patron.api(.get, "/api/v1/messages/\(messageId)").json()
+            #expect(logged["openedAt"]?.stringValue != nil && logged["clickedAt"]?.stringValue != nil)
+            #expect(logged["unsubscribedAt"] == .null)
+            #expect(try await Self.messages(patron, "&channel=email").contains { $0["id"] == .int(messageId) })
+            #expect(try await Self.messages(patron, "&channel=sms").isEmpty)
+            #expect(try await patron.api(.get, "/api/v1/messages?channel=fax").status == .unprocessableContent)
 
             // GET shows a confirmation and changes nothing; POST (one-click, no cookies) unsubscribes.
             let page = try await patron.send(.get, "/u/\(token(.unsubscribe))")

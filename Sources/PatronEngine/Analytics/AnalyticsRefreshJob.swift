@@ -15,6 +15,21 @@ public actor RefreshGate {
     public func leave(_ store: Int64) {
         running.remove(store)
     }
+
+    /// Runs `refresh` unless this process is refreshing `store` already (nil then).
+    public nonisolated func runUnlessBusy<T: Sendable>(_ store: Int64, _ refresh: @Sendable () async throws -> T)
+        async throws -> T?
+    {
+        guard await enter(store) else { return nil }
+        do {
+            let result = try await refresh()
+            await leave(store)
+            return result
+        } catch {
+            await leave(store)
+            throw error
+        }
+    }
 }
 
 /// Analytics refreshes as queued jobs, so any worker process can take them and one store is never
@@ -36,16 +51,9 @@ public enum AnalyticsRefreshJob {
     public static func handler(refresher: AnalyticsRefresher, gate: RefreshGate) -> JobWorker.Handler {
         { job in
             guard let store = job.store else { throw PermanentJobError("an analytics refresh job needs a store") }
-            guard await gate.enter(store) else {
-                throw RefreshBusy(store: store)
-            }
-            do {
-                _ = try await refresher.refresh(store: store, reason: job.payload["reason"]?.stringValue ?? "job")
-                await gate.leave(store)
-            } catch {
-                await gate.leave(store)
-                throw error
-            }
+            let reason = job.payload["reason"]?.stringValue ?? "job"
+            guard try await gate.runUnlessBusy(store, { try await refresher.refresh(store: store, reason: reason) }) != nil
+            else { throw RefreshBusy(store: store) }
         }
     }
 

@@ -105,13 +105,11 @@ public struct MessageComposer: Sendable {
                 from: from, to: Mailbox(address: recipient, name: name.isEmpty ? nil : name), subject: rendered.subject,
                 text: rendered.text, html: rendered.html, messageId: "\(message.messageId)@\(from.domain)", date: now,
                 replyTo: sender.replyTo.map { Mailbox(address: $0) }, unsubscribeURL: isMarketing ? signed?.unsubscribe : nil)
-            var signer: DKIMSigner?
-            if let selector = sender.dkimSelector, let key = sender.dkimPrivateKey {
-                do {
-                    signer = try DKIMSigner(domain: from.domain, selector: selector, privateKeyPEM: key)
-                } catch {
-                    return .notYet("\(error)")
-                }
+            let signer: DKIMSigner?
+            do {
+                signer = try sender.dkimSigner()
+            } catch {
+                return .notYet("\(error)")
             }
             return .ready(email, relayURL: sender.smtpURL, signer: signer)
         }

@@ -52,29 +52,24 @@ struct AnalyticsController: Sendable {
 
     private func refresh(_ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
-        guard await refreshes.enter(store) else {
+        let refresher = self.refresher
+        guard let outcome = try await refreshes.runUnlessBusy(store, { try await refresher.refresh(store: store, reason: "api") })
+        else {
             throw Problem(
                 status: .conflict, title: "Refresh in progress", detail: "an analytics refresh of this store is already running")
         }
-        do {
-            let outcome = try await refresher.refresh(store: store, reason: "api")
-            await refreshes.leave(store)
-            return Response.json([
-                "run": .int(outcome.run), "customers": .int(Int64(outcome.customers)),
-                "orders": .int(Int64(outcome.orders)), "seconds": .double(outcome.seconds),
-                "superseded": .bool(outcome.superseded), "skippedSegments": .array(outcome.skippedSegments),
-                "segments": .array(
-                    outcome.segments.map {
-                        [
-                            "id": .int($0.id), "members": .int(Int64($0.members)), "entered": .int(Int64($0.entered)),
-                            "exited": .int(Int64($0.exited)),
-                        ]
-                    }),
-            ])
-        } catch {
-            await refreshes.leave(store)
-            throw error
-        }
+        return Response.json([
+            "run": .int(outcome.run), "customers": .int(Int64(outcome.customers)),
+            "orders": .int(Int64(outcome.orders)), "seconds": .double(outcome.seconds),
+            "superseded": .bool(outcome.superseded), "skippedSegments": .array(outcome.skippedSegments),
+            "segments": .array(
+                outcome.segments.map {
+                    [
+                        "id": .int($0.id), "members": .int(Int64($0.members)), "entered": .int(Int64($0.entered)),
+                        "exited": .int(Int64($0.exited)),
+                    ]
+                }),
+        ])
     }
 
     private func latest(_ request: Request, _ context: PatronRequestContext, part: String) async throws -> Response {

@@ -168,17 +168,10 @@ struct MessagingController: Sendable {
     private func messages(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let store = try context.requireStore()
         let page = try pageRequest(request)
-        var filter = MessageLog.Filter()
-        if let status = try request.queryText("status") {
-            let states = ["queued", "sending", "sent", "failed", "suppressed"]
-            guard states.contains(status) else {
-                throw Problem.validation(
-                    ValidationFailure(field: "status", message: "expected one of \(states.joined(separator: ", "))"))
-            }
-            filter.status = status
-        }
-        filter.flow = try request.queryText("flow")
-        filter.customer = try optionalInteger(request, "customer")
+        let filter = MessageLog.Filter(
+            status: try request.queryChoice("status", MessageLog.statuses), flow: try request.queryText("flow"),
+            customer: try optionalInteger(request, "customer"), channel: try request.queryChoice("channel", MessageLog.channels),
+            reason: try request.queryText("reason"))
         let before = try optionalInteger(request, "before")
         let result = try await MessageLog(database: database).list(
             store: store, filter: filter, limit: page.limit, before: before)
@@ -338,11 +331,10 @@ struct MessagingController: Sendable {
     /// The settings without the private key; the DNS record to publish when DKIM is set up.
     static func senderJSON(_ settings: SenderSettings) -> JSONValue {
         var dnsRecord: JSONValue = .null
-        if let selector = settings.dkimSelector, let key = settings.dkimPrivateKey, let from = settings.fromEmail,
-            let signer = try? DKIMSigner(domain: Mailbox(address: from).domain, selector: selector, privateKeyPEM: key)
-        {
+        if let signer = try? settings.dkimSigner() {
             dnsRecord = [
-                "name": .string("\(selector)._domainkey.\(signer.domain)"), "type": "TXT", "value": .string(signer.dnsRecord),
+                "name": .string("\(signer.selector)._domainkey.\(signer.domain)"), "type": "TXT",
+                "value": .string(signer.dnsRecord),
             ]
         }
         return [

@@ -48,7 +48,7 @@ extension DashboardController {
 
     func campaign(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
-        let id = try pathID(context)
+        let id = try pathId(context, "campaign")
         guard let report = try await CampaignReport.report(campaign: id, store: session.storeID, database: database) else {
             throw Problem.notFound("This store has no campaign \(id).")
         }

@@ -79,7 +79,7 @@ extension DashboardController {
 
     func customer(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
-        let (store, id) = (session.storeID, try pathID(context))
+        let (store, id) = (session.storeID, try pathId(context, "customer"))
         let loaded = try await database.read {
             sql -> (JSONValue, (row: CustomerMetricsRow, computedAt: Int64)?, [String], [MessageLine], String?)? in
             guard let profile = try await StoreReader(sql: sql, storeID: store).profile(id: id, timelineLimit: 80) else {

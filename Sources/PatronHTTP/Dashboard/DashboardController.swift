@@ -34,13 +34,17 @@ struct DashboardController: Sendable {
         routes.post("app/segments") { request, context in try await saveSegment(request, context, id: nil) }
         routes.post("app/segments/check") { request, context in try await checkSegment(request, context) }
         routes.get("app/segments/:id") { request, context in
-            try await segmentEditor(request, context, id: try pathID(context))
+            try await segmentEditor(request, context, id: try pathId(context, "segment"))
         }
         routes.post("app/segments/:id") { request, context in
-            try await saveSegment(request, context, id: try pathID(context))
+            try await saveSegment(request, context, id: try pathId(context, "segment"))
         }
-        routes.post("app/segments/:id/delete") { _, context in try await deleteSegment(context, id: try pathID(context)) }
-        routes.get("app/segments/:id/members.csv") { _, context in try await exportSegment(context, id: try pathID(context)) }
+        routes.post("app/segments/:id/delete") { _, context in
+            try await deleteSegment(context, id: try pathId(context, "segment"))
+        }
+        routes.get("app/segments/:id/members.csv") { _, context in
+            try await exportSegment(context, id: try pathId(context, "segment"))
+        }
         routes.get("app/cohorts") { request, context in try await cohorts(request, context) }
         routes.get("app/flows") { request, context in try await flows(request, context) }
         routes.get("app/flows/:name") { request, context in try await flow(request, context) }
@@ -64,13 +68,6 @@ struct DashboardController: Sendable {
         return routes
     }
 
-    func pathID(_ context: PatronRequestContext) throws -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
-            throw Problem.notFound("no such page")
-        }
-        return id
-    }
-
     var now: Int64 { Timestamp.milliseconds(clock()) }
 
     /// The latest successful analytics run of the store, if any.
@@ -83,24 +80,15 @@ struct DashboardController: Sendable {
     func refreshInBackground(store: Int64) {
         let (refresher, refreshes) = (self.refresher, self.refreshes)
         Task {
-            guard await refreshes.enter(store) else { return }
-            _ = try? await refresher.refresh(store: store, reason: "segment saved")
-            await refreshes.leave(store)
+            _ = try? await refreshes.runUnlessBusy(store) { try await refresher.refresh(store: store, reason: "segment saved") }
         }
     }
 
     /// Runs an analytics refresh now (the empty states offer it).
     func refreshAnalytics(_ context: PatronRequestContext) async throws -> Response {
         let session = try context.require(.owner, .marketer)
-        if await refreshes.enter(session.storeID) {
-            do {
-                _ = try await refresher.refresh(store: session.storeID, reason: "dashboard")
-                await refreshes.leave(session.storeID)
-            } catch {
-                await refreshes.leave(session.storeID)
-                throw error
-            }
-        }
+        let (refresher, store) = (self.refresher, session.storeID)
+        _ = try await refreshes.runUnlessBusy(store) { try await refresher.refresh(store: store, reason: "dashboard") }
         return DashboardView.redirect("/app?notice=refreshing")
     }
 }

@@ -9,77 +9,57 @@ import SQLKit
 
 /// The message log with filters, and each message as it was rendered.
 extension DashboardController {
-    static let channels = ["email", "sms", "whatsapp", "webhook"]
-    static let statuses = ["queued", "sending", "sent", "failed", "suppressed"]
-
     func messages(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
         let store = session.storeID
-        let query = request.uri.queryParameters
-        func choice(_ name: String, _ allowed: [String]) throws -> String? {
-            guard let value = query[Substring(name)].map(String.init), !value.isEmpty else { return nil }
-            guard allowed.contains(value) else {
-                throw Problem.validation(
-                    ValidationFailure(field: name, message: "expected one of \(allowed.joined(separator: ", "))"))
-            }
-            return value
-        }
-        let channel = try choice("channel", Self.channels)
-        let status = try choice("status", Self.statuses)
         let reason = DashboardView.query(request)["reason"].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
-        let before = query["before"].flatMap { Int64($0) }
-        let (rows, reasons) = try await database.read { sql in
-            var statement: SQLQueryString = """
-                SELECT id, customer_id, flow, campaign_id, channel, template, status, reason, recipient, subject, created_at, sent_at
-                FROM messages WHERE store_id = \(bind: store)
-                """
-            if let channel { statement += " AND channel = \(bind: channel)" }
-            if let status { statement += " AND status = \(bind: status)" }
-            if let reason { statement += " AND reason = \(bind: reason)" }
-            if let before { statement += " AND id < \(bind: before)" }
-            statement += " ORDER BY id DESC LIMIT \(unsafeRaw: String(CustomerList.pageSize + 1))"
-            let rows = try await sql.raw(statement).all()
-            let reasons = try await sql.raw(
-                """
-                SELECT DISTINCT reason FROM (SELECT reason FROM messages WHERE store_id = \(bind: store) AND reason IS NOT NULL
-                    ORDER BY id DESC LIMIT 2000) recent ORDER BY reason
-                """
-            ).all().map { try $0.requiredText("reason") }
-            return (rows, reasons)
-        }
-        let page = rows.prefix(CustomerList.pageSize)
+        let filter = MessageLog.Filter(
+            status: try request.queryChoice("status", MessageLog.statuses),
+            channel: try request.queryChoice("channel", MessageLog.channels), reason: reason)
+        let before = request.uri.queryParameters["before"].flatMap { Int64($0) }
+        let log = MessageLog(database: database)
+        let page = try await log.list(store: store, filter: filter, limit: CustomerList.pageSize, before: before)
+        let reasons = try await log.recentReasons(store: store)
         func filterLink(before: Int64?) -> String {
             var parts: [String] = []
-            if let channel { parts.append("channel=\(channel)") }
-            if let status { parts.append("status=\(status)") }
+            if let channel = filter.channel { parts.append("channel=\(channel)") }
+            if let status = filter.status { parts.append("status=\(status)") }
             if let reason { parts.append("reason=\(Self.encode(reason))") }
             if let before { parts.append("before=\(before)") }
             return "/app/messages" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
         }
-        let lastID = try page.last?.int("id")
         let values: [String: Any] = [
-            "channels": Self.channels.map { ["value": $0, "selected": $0 == channel] as [String: Any] },
-            "statuses": Self.statuses.map { ["value": $0, "selected": $0 == status] as [String: Any] },
+            "channels": MessageLog.channels.map { ["value": $0, "selected": $0 == filter.channel] as [String: Any] },
+            "statuses": MessageLog.statuses.map { ["value": $0, "selected": $0 == filter.status] as [String: Any] },
             "reasons": reasons.map { ["value": $0, "selected": $0 == reason] as [String: Any] },
-            "rows": try page.map { row -> [String: Any] in
-                let status = try row.requiredText("status")
+            "rows": page.items.map { message -> [String: Any] in
+                let status = message["status"]?.stringValue ?? ""
+                let customer = message["customerId"]?.doubleValue.map { Int64($0) }
                 return [
-                    "id": try row.int("id"), "channel": try row.requiredText("channel"), "status": status,
-                    "badge": Self.badge(status), "reason": try row.text("reason") ?? "",
-                    "origin": try row.text("flow") ?? (try row.optionalInt("campaign_id").map { "campaign \($0)" } ?? ""),
-                    "recipient": try row.text("recipient") ?? "",
-                    "subject": try row.text("subject") ?? row.requiredText("template"),
-                    "time": DisplayFormat.dateTime(milliseconds: try row.optionalInt("sent_at") ?? row.int("created_at")),
-                    "customerId": try row.optionalInt("customer_id") ?? 0,
-                    "hasCustomer": try row.optionalInt("customer_id") != nil,
+                    "id": message["id"]?.doubleValue.map { Int64($0) } ?? 0, "channel": message["channel"]?.stringValue ?? "",
+                    "status": status, "badge": Self.badge(status), "reason": message["reason"]?.stringValue ?? "",
+                    "origin": message["flow"]?.stringValue
+                        ?? (message["campaignId"]?.doubleValue.map { "campaign \(Int64($0))" } ?? ""),
+                    "recipient": message["recipient"]?.stringValue ?? "",
+                    "subject": message["subject"]?.stringValue ?? message["template"]?.stringValue ?? "",
+                    "time": DisplayFormat.dateTime(
+                        rfc3339: message["sentAt"]?.stringValue ?? message["createdAt"]?.stringValue),
+                    "engagement": Self.engagement(message),
+                    "customerId": customer ?? 0, "hasCustomer": customer != nil,
                 ]
             },
-            "empty": page.isEmpty, "filtered": channel != nil || status != nil || reason != nil,
-            "hasNext": rows.count > CustomerList.pageSize, "next": lastID.map { filterLink(before: $0) } ?? "",
+            "empty": page.items.isEmpty, "filtered": !filter.isEmpty,
+            "hasNext": page.nextCursor != nil, "next": page.nextCursor.map { filterLink(before: $0) } ?? "",
             "paged": before != nil, "first": filterLink(before: nil),
         ]
         return try view.page(
             "messages", title: "Messages", section: .messages, session: session, request: request, values: values)
+    }
+
+    /// What the shopper did with a message: "opened · clicked", or empty.
+    static func engagement(_ message: JSONValue) -> String {
+        [("openedAt", "opened"), ("clickedAt", "clicked"), ("unsubscribedAt", "unsubscribed")]
+            .filter { message[$0.0]?.stringValue != nil }.map(\.1).joined(separator: " · ")
     }
 
     static func badge(_ status: String) -> String {
@@ -93,7 +73,7 @@ extension DashboardController {
 
     func message(_ request: Request, _ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
-        let id = try pathID(context)
+        let id = try pathId(context, "message")
         guard let message = try await MessageLog(database: database).message(store: session.storeID, id: id) else {
             throw Problem.notFound("This store has no message \(id).")
         }
@@ -109,6 +89,9 @@ extension DashboardController {
             "created": DisplayFormat.dateTime(rfc3339: message["createdAt"]?.stringValue),
             "sent": DisplayFormat.dateTime(rfc3339: message["sentAt"]?.stringValue),
             "attempts": message["attempts"]?.doubleValue.map { Int($0) } ?? 0,
+            "opened": message["openedAt"]?.stringValue.map { DisplayFormat.dateTime(rfc3339: $0) } ?? "",
+            "clicked": message["clickedAt"]?.stringValue.map { DisplayFormat.dateTime(rfc3339: $0) } ?? "",
+            "unsubscribed": message["unsubscribedAt"]?.stringValue.map { DisplayFormat.dateTime(rfc3339: $0) } ?? "",
         ]
         return try view.page(
             "message", title: "Message \(id)", section: .messages, session: session, request: request, values: values)
@@ -118,7 +101,7 @@ extension DashboardController {
     /// message page. It runs no script and loads only images (its own policy).
     func messageBody(_ context: PatronRequestContext) async throws -> Response {
         let session = try context.session()
-        let id = try pathID(context)
+        let id = try pathId(context, "message")
         guard let templates = emailTemplates else { throw Problem.notFound("templates failed to load") }
         let row = try await database.read { sql in
             try await sql.raw(

@@ -192,7 +192,7 @@ extension DashboardController {
 
     func revokeKey(_ context: PatronRequestContext) async throws -> Response {
         let session = try context.require(.owner)
-        let id = try pathID(context)
+        let id = try pathId(context, "API key")
         guard try await StoreRepository.revokeKey(id: id, store: session.storeID, in: database, now: clock()) else {
             throw Problem.notFound("This store has no live key \(id).")
         }
@@ -221,11 +221,7 @@ extension DashboardController {
             html: "<p>This test from the Patron dashboard reached you, so the e-mail channel works.</p>",
             messageId: "test-\(KeyGenerator.random(bytes: 12))@patron.invalid", date: clock())
         let relayURL = sender?.smtpURL
-        let signer = sender.flatMap { settings -> DKIMSigner? in
-            guard let selector = settings.dkimSelector, let key = settings.dkimPrivateKey else { return nil }
-            return try? DKIMSigner(domain: Mailbox(address: from).domain, selector: selector, privateKeyPEM: key)
-        }
-        if let failure = try await sendNow(email, relayURL: relayURL, signer: signer) {
+        if let failure = try await sendNow(email, relayURL: relayURL, signer: try? sender?.dkimSigner()) {
             return try await settings(request, context, created: nil, error: "Test e-mail: \(failure)", status: .badGateway)
         }
         return DashboardView.redirect("/app/settings?notice=test-sent#channels")
@@ -264,7 +260,7 @@ extension DashboardController {
 
     func deleteUser(_ context: PatronRequestContext) async throws -> Response {
         let session = try context.require(.owner)
-        let id = try pathID(context)
+        let id = try pathId(context, "user")
         guard id != session.userID else {
             throw Problem(
                 status: .unprocessableContent, title: "Not allowed", detail: "You cannot remove yourself; ask another owner.")

@@ -39,4 +39,14 @@ extension Request {
         }
         return text
     }
+
+    /// A query parameter that must be one of `allowed`; absent or empty is nil.
+    func queryChoice(_ name: String, _ allowed: [String]) throws -> String? {
+        guard let value = try queryText(name) else { return nil }
+        guard allowed.contains(value) else {
+            throw Problem.validation(
+                ValidationFailure(field: name, message: "expected one of \(allowed.joined(separator: ", "))"))
+        }
+        return value
+    }
 }

@@ -13,17 +13,29 @@ public struct MessageLog: Sendable {
         public var status: String?
         public var flow: String?
         public var customer: Int64?
+        public var channel: String?
+        public var reason: String?
 
-        public init(status: String? = nil, flow: String? = nil, customer: Int64? = nil) {
+        public init(
+            status: String? = nil, flow: String? = nil, customer: Int64? = nil, channel: String? = nil, reason: String? = nil
+        ) {
             self.status = status
             self.flow = flow
             self.customer = customer
+            self.channel = channel
+            self.reason = reason
         }
+
+        public var isEmpty: Bool { status == nil && flow == nil && customer == nil && channel == nil && reason == nil }
     }
+
+    public static let channels = ["email", "sms", "whatsapp", "webhook"]
+    public static let statuses = ["queued", "sending", "sent", "failed", "suppressed"]
 
     static let columns: SQLQueryString = """
         id, customer_id, flow, flow_run_id, step, variant, topic, campaign_id, template, channel, purpose, context, dedupe_key, message_id, status, send_at, attempts,
-        uncertain_sends, recipient, subject, reason, last_error, provider_response, created_at, sending_at, sent_at
+        uncertain_sends, recipient, subject, reason, last_error, provider_response, created_at, sending_at, sent_at, opened_at,
+        clicked_at, unsubscribed_at
         """
 
     /// One page, newest first; `before` is the cursor (an id) from the previous page.
@@ -33,6 +45,8 @@ public struct MessageLog: Sendable {
             if let status = filter.status { query += " AND status = \(bind: status)" }
             if let flow = filter.flow { query += " AND flow = \(bind: flow)" }
             if let customer = filter.customer { query += " AND customer_id = \(bind: customer)" }
+            if let channel = filter.channel { query += " AND channel = \(bind: channel)" }
+            if let reason = filter.reason { query += " AND reason = \(bind: reason)" }
             if let before { query += " AND id < \(bind: before)" }
             query += " ORDER BY id DESC LIMIT \(unsafeRaw: String(limit + 1))"
             let rows = try await sql.raw(query).all()
@@ -46,6 +60,18 @@ public struct MessageLog: Sendable {
         try await database.read { sql in
             try await sql.raw("SELECT \(Self.columns) FROM messages WHERE store_id = \(bind: store) AND id = \(bind: id)")
                 .first().map(Self.document)
+        }
+    }
+
+    /// The reasons given for the store's recent unsent messages, for a filter's choices.
+    public func recentReasons(store: Int64) async throws -> [String] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT DISTINCT reason FROM (SELECT reason FROM messages WHERE store_id = \(bind: store) AND reason IS NOT NULL
+                    ORDER BY id DESC LIMIT 2000) recent ORDER BY reason
+                """
+            ).all().map { try $0.requiredText("reason") }
         }
     }
 
@@ -81,6 +107,8 @@ public struct MessageLog: Sendable {
             "subject": try row.textValue("subject"), "reason": try row.textValue("reason"),
             "lastError": try row.textValue("last_error"), "providerResponse": try row.textValue("provider_response"),
             "createdAt": try row.time("created_at"), "sendingAt": try row.time("sending_at"), "sentAt": try row.time("sent_at"),
+            "openedAt": try row.time("opened_at"), "clickedAt": try row.time("clicked_at"),
+            "unsubscribedAt": try row.time("unsubscribed_at"),
         ]
     }
 }
