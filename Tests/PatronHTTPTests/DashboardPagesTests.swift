@@ -151,6 +151,7 @@ import Testing
             #expect(try await shown("/app/messages?reason=frequency_cap") == ["capped"])
             let all = try await patron.send(.get, "/app/messages", headers: browser.headers).bodyText
             #expect(all.contains("<td>opened</td>") && all.contains("<option selected>") == false)
+            #expect(all.contains("<option>frequency_cap</option>"), "the reasons the store's messages have are choices")
             let message = try await patron.send(.get, "/app/messages/\(try #require(ids["mail"]))", headers: browser.headers)
             #expect(message.bodyText.contains("<dt>Opened</dt>") && !message.bodyText.contains("<dt>Clicked</dt>"))
             let refused = try await patron.send(.get, "/app/messages?channel=fax", headers: browser.headers)

@@ -19,7 +19,7 @@ extension DashboardController {
         let before = request.uri.queryParameters["before"].flatMap { Int64($0) }
         let log = MessageLog(database: database)
         let page = try await log.list(store: store, filter: filter, limit: CustomerList.pageSize, before: before)
-        let reasons = try await log.recentReasons(store: store)
+        let reasons = try await log.reasons(store: store)
         func filterLink(before: Int64?) -> String {
             var parts: [String] = []
             if let channel = filter.channel { parts.append("channel=\(channel)") }

@@ -63,13 +63,19 @@ public struct MessageLog: Sendable {
         }
     }
 
-    /// The reasons given for the store's recent unsent messages, for a filter's choices.
-    public func recentReasons(store: Int64) async throws -> [String] {
+    /// Every reason the store's messages were suppressed or failed with, for a filter's choices: a walk
+    /// from one distinct reason to the next on the (store, reason) index, so a few steps however many
+    /// messages there are.
+    public func reasons(store: Int64) async throws -> [String] {
         try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT DISTINCT reason FROM (SELECT reason FROM messages WHERE store_id = \(bind: store) AND reason IS NOT NULL
-                    ORDER BY id DESC LIMIT 2000) recent ORDER BY reason
+                WITH RECURSIVE walk(reason) AS (
+                    SELECT MIN(reason) FROM messages WHERE store_id = \(bind: store) AND reason IS NOT NULL
+                    UNION ALL
+                    SELECT (SELECT MIN(reason) FROM messages WHERE store_id = \(bind: store) AND reason > walk.reason)
+                    FROM walk WHERE walk.reason IS NOT NULL)
+                SELECT reason FROM walk WHERE reason IS NOT NULL
                 """
             ).all().map { try $0.requiredText("reason") }
         }

@@ -321,11 +321,18 @@ enum Schema {
     /// campaign's or flow's results are one grouped read of its messages instead of a scan of every
     /// engagement event since it began; filled from the engagement events already recorded, whose
     /// dedupe keys name the message (`email-open:ID`, `click:ID:16-hex-URL-hash`, `unsubscribe:ID`).
+    /// The message log's filters get indexes in its newest-first order: by reason (also for the list of
+    /// reasons), status, channel, and channel with status; otherwise a filter matching few of millions of
+    /// messages walks all of them.
     static let messageEngagement: [String] = [
         "ALTER TABLE messages ADD COLUMN opened_at BIGINT",
         "ALTER TABLE messages ADD COLUMN clicked_at BIGINT",
         "ALTER TABLE messages ADD COLUMN unsubscribed_at BIGINT",
         "CREATE INDEX messages_campaign ON messages (store_id, campaign_id)",
+        "CREATE INDEX messages_reason ON messages (store_id, reason, id)",
+        "CREATE INDEX messages_status ON messages (store_id, status, id)",
+        "CREATE INDEX messages_channel ON messages (store_id, channel, id)",
+        "CREATE INDEX messages_channel_status ON messages (store_id, channel, status, id)",
         engagementBackfill(column: "opened_at", types: "'Email Opened'", keyPrefix: "email-open:"),
         engagementBackfill(column: "clicked_at", types: "'Email Clicked', 'SMS Clicked'", keyPrefix: "click:", keySuffix: 17),
         engagementBackfill(column: "unsubscribed_at", types: "'Unsubscribed'", keyPrefix: "unsubscribe:"),
